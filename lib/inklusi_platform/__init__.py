@@ -1,0 +1,1 @@
+"""Platform code every Inklusi service shares: one way to configure, persist, publish and consume."""

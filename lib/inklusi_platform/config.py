@@ -1,0 +1,54 @@
+"""Service configuration read from environment variables, with defaults that run on one machine."""
+import os
+from pathlib import Path
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+# Every variable the platform reads, with its default and meaning; the README's table is built from this.
+VARIABLES = {
+    "AMQP_URI": (DEFAULT_AMQP_URI, "RabbitMQ connection for RPC and events."),
+    "DATA_DIR": ("./data", "Folder for the SQLite files used when no database URL is set."),
+    "<SERVICE>_DATABASE_URL": ("", "Database of one service, e.g. REGISTRY_DATABASE_URL; wins over DATABASE_URL."),
+    "DATABASE_URL": ("sqlite:///$DATA_DIR/<service>.db", "Database of the service in this process (one per container)."),
+    "LOG_LEVEL": ("INFO", "Level of the JSON logs written to stdout."),
+    "MAX_WORKERS": ("10", "Concurrent workers per service process; also the AMQP prefetch."),
+    "EVENT_MAX_ATTEMPTS": ("5", "Deliveries of an event before it is dead-lettered."),
+    "EVENT_RETRY_DELAY_MS": ("2000", "Wait before a failed event is delivered again."),
+    "OUTBOX_POLL_SECONDS": ("1.0", "How often the outbox relay looks for unpublished events."),
+    "OUTBOX_MAX_BACKOFF_SECONDS": ("30", "Longest pause of the relay while RabbitMQ is unreachable."),
+    "OUTBOX_BATCH_SIZE": ("100", "Events the relay publishes per transaction."),
+    "GATEWAY_ADDRESS": ("0.0.0.0:8000", "Where the gateway listens."),
+    "MAX_BODY_BYTES": ("10485760", "Largest request body the gateway accepts (413 above)."),
+    "RPC_TIMEOUT_SECONDS": ("10", "How long the gateway waits for a service before answering 504."),
+}
+
+
+def database_url(service: str, env=os.environ) -> str:
+    """The service's own database: <SERVICE>_DATABASE_URL, then DATABASE_URL, then a SQLite file."""
+    specific = env.get(f"{service.upper()}_DATABASE_URL")
+    if specific:
+        return specific
+    if env.get("DATABASE_URL"):
+        return env["DATABASE_URL"]
+    data_dir = Path(env.get("DATA_DIR", "./data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / (service + '.db')}"
+
+
+def service_config(service: str, env=os.environ) -> dict:
+    """The nameko config dict of one service."""
+    return {
+        "AMQP_URI": env.get("AMQP_URI", DEFAULT_AMQP_URI),
+        "DATABASE_URL": database_url(service, env),
+        "SERIALIZER": "json",
+        "max_workers": int(env.get("MAX_WORKERS", "10")),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "EVENT_MAX_ATTEMPTS": int(env.get("EVENT_MAX_ATTEMPTS", "5")),
+        "EVENT_RETRY_DELAY_MS": int(env.get("EVENT_RETRY_DELAY_MS", "2000")),
+        "OUTBOX_POLL_SECONDS": float(env.get("OUTBOX_POLL_SECONDS", "1.0")),
+        "OUTBOX_MAX_BACKOFF_SECONDS": float(env.get("OUTBOX_MAX_BACKOFF_SECONDS", "30")),
+        "OUTBOX_BATCH_SIZE": int(env.get("OUTBOX_BATCH_SIZE", "100")),
+        "WEB_SERVER_ADDRESS": env.get("GATEWAY_ADDRESS", "0.0.0.0:8000"),
+        "MAX_BODY_BYTES": int(env.get("MAX_BODY_BYTES", "10485760")),
+        "RPC_TIMEOUT_SECONDS": float(env.get("RPC_TIMEOUT_SECONDS", "10")),
+    }

@@ -1,0 +1,37 @@
+"""SQLAlchemy engines that cooperate with eventlet: PostgreSQL made green, SQLite kept to one connection."""
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import QueuePool
+
+
+def make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith("postgresql"):
+        # Without a wait callback psycopg2 blocks the whole eventlet hub for the length of each query.
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    # sqlite3 calls block the hub and a second writer waits on a file lock that blocks it too;
+    # one pooled connection makes greenthreads queue politely instead (local runs only).
+    engine = sa.create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=0,
+        connect_args={"check_same_thread": False, "timeout": 15},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,64 @@
+"""The platform's own tables, present in every service's database: the outbox and the inbox."""
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# Integration-event log: written in the same transaction as the service's data, published by the relay.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("event_type", sa.String(120), nullable=False),
+    sa.Column("routing_key", sa.String(120), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("correlation_id", sa.String(64)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True)),
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text()),
+    sa.Index("ix_outbox_unpublished", "published_at", "id"),
+)
+
+# Idempotency record: one row per event a consumer has handled, committed with the handler's effects.
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("consumer", sa.String(200), primary_key=True),
+    sa.Column("event_id", sa.String(36), primary_key=True),
+    sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def create_v1(op) -> None:
+    """Create the platform tables as of version 1; called from each service's first Alembic revision.
+
+    Spelled out rather than derived from the Table objects above, so that this revision stays what
+    it was when those tables change (a later change gets a revision of its own).
+    """
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(120), nullable=False),
+        sa.Column("routing_key", sa.String(120), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("correlation_id", sa.String(64)),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("last_error", sa.Text()),
+    )
+    op.create_index("ix_outbox_unpublished", "outbox", ["published_at", "id"])
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(200), primary_key=True),
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def drop_v1(op) -> None:
+    op.drop_index("ix_outbox_unpublished", table_name="outbox")
+    op.drop_table("processed_events")
+    op.drop_table("outbox")

@@ -1,0 +1,68 @@
+"""One worker's unit of work: a session, and the events it will publish when (and only if) it commits."""
+import json
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from inklusi_platform import contracts
+from inklusi_platform.context import current_correlation_id
+from inklusi_platform.tables import outbox, processed_events
+
+
+class UnitOfWork:
+    """Domain code receives this: `uow.session` for data, `uow.emit()` for events.
+
+    Events go to the outbox table in the same transaction as the data, so either both happen or neither.
+    """
+
+    def __init__(self, session: Session, source: str, correlation_id: str | None = None):
+        self.session = session
+        self.source = source
+        self._correlation_id = correlation_id
+        self.emitted: list[dict] = []
+
+    @property
+    def correlation_id(self) -> str | None:
+        # Inside a worker the Tracing dependency has set it by the time domain code runs.
+        return self._correlation_id or current_correlation_id()
+
+    def emit(self, name: str, payload: dict) -> str:
+        envelope = contracts.make_event(self.source, name, payload, self.correlation_id)
+        self.session.execute(
+            sa.insert(outbox).values(
+                event_id=envelope["event_id"],
+                event_type=envelope["type"],
+                routing_key=name,
+                body=json.dumps(envelope, ensure_ascii=False),
+                correlation_id=self.correlation_id,
+                created_at=datetime.now(timezone.utc),
+            )
+        )
+        self.emitted.append(envelope)
+        return envelope["event_id"]
+
+    def mark_processed(self, consumer: str, event_id: str) -> None:
+        self.session.execute(
+            sa.insert(processed_events).values(
+                consumer=consumer, event_id=event_id, processed_at=datetime.now(timezone.utc)
+            )
+        )
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def already_processed(session: Session, consumer: str, event_id: str) -> bool:
+    row = session.execute(
+        sa.select(processed_events.c.event_id).where(
+            processed_events.c.consumer == consumer, processed_events.c.event_id == event_id
+        )
+    ).first()
+    return row is not None

@@ -1,0 +1,44 @@
+"""What notify owes people when registry facts arrive; plain functions over a unit of work."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from notify.models import Notification
+
+WELCOME = "welcome"
+
+
+def welcome_registered_person(uow, event) -> Notification:
+    """A newly registered person is owed a welcome message (sent later, through their preferred channel)."""
+    notification = Notification(
+        person_id=event.payload["person_id"],
+        kind=WELCOME,
+        status="pending",
+        source_event_id=event.event_id,
+        correlation_id=event.correlation_id,
+        created_at=datetime.now(timezone.utc),
+    )
+    uow.session.add(notification)
+    uow.session.flush()
+    return notification
+
+
+def cancel_pending_for(uow, person_id: str, reason: str) -> int:
+    """Consent withdrawn: nothing pending may still go out to this person."""
+    result = uow.session.execute(
+        sa.update(Notification)
+        .where(Notification.person_id == person_id, Notification.status == "pending")
+        .values(status="cancelled", cancelled_reason=reason)
+    )
+    return result.rowcount
+
+
+def notifications_of(uow, person_id: str) -> list[dict]:
+    rows = uow.session.scalars(
+        sa.select(Notification).where(Notification.person_id == person_id).order_by(Notification.id)
+    ).all()
+    return [
+        {"id": n.id, "kind": n.kind, "status": n.status, "correlation_id": n.correlation_id,
+         "source_event_id": n.source_event_id}
+        for n in rows
+    ]

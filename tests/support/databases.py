@@ -1,0 +1,27 @@
+"""Test databases: made fresh once per run, emptied between tests."""
+import sqlalchemy as sa
+
+from inklusi_platform import migrations
+
+
+def reset_database(server_url: str, name: str, package: str | None) -> str:
+    admin = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = f"{server_url}/{name}"
+    if package is not None:
+        migrations.upgrade(package, url)
+    return url
+
+
+def truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        names = [
+            name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"
+        ]
+        if names:
+            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
