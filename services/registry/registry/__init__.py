@@ -1,0 +1,1 @@
+"""The registry service: the single source of truth on persons with disabilities, pokja and paguyuban."""
