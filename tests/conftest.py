@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from inklusi_platform.config import service_config
 from inklusi_platform.engines import make_engine
 from tests.support.databases import reset_database, truncate_all
+from tests.support.web import WebSession, free_port
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 
@@ -80,3 +81,14 @@ def engine_for():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def web_address():
+    return f"127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def web_session(web_address):
+    with WebSession(f"http://{web_address}") as session:
+        yield session

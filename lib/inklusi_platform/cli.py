@@ -16,6 +16,8 @@ def main(service_cls, package: str, extra_commands=None, argv=None) -> int:
     commands.add_parser("serve", help="run the service until SIGTERM or Ctrl-C").set_defaults(handler=_serve)
     commands.add_parser("migrate", help="upgrade the database and declare exchanges and queues").set_defaults(
         handler=_migrate)
+    commands.add_parser("health", help="ask the running service for its health (exit 1 when down)").set_defaults(
+        handler=_health)
     revision = commands.add_parser("revision", help="autogenerate a migration (developers)")
     revision.add_argument("message")
     revision.set_defaults(handler=_revision)
@@ -51,6 +53,18 @@ def _migrate(args, config):
     migrations.upgrade(args.package, config["DATABASE_URL"])
     queues = topology.declare_service_topology(args.service_cls, config["AMQP_URI"])
     print(f"{args.service_cls.name}: database at head; declared {len(queues)} queues")
+
+
+def _health(args, config):
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    try:
+        with ServiceRpcProxy(args.service_cls.name, config, timeout=5) as service:
+            report = service.health()
+    except Exception as exc:
+        report = {"service": args.service_cls.name, "status": "down", "reason": type(exc).__name__}
+    print(json.dumps(report))
+    return 0 if report["status"] == "up" else 1
 
 
 def _revision(args, config):

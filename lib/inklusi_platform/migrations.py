@@ -1,6 +1,7 @@
 """Alembic, driven from code: each service keeps its revisions in `<package>/migrations`."""
 from alembic import command, context
 from alembic.config import Config
+from sqlalchemy import text
 
 from inklusi_platform import tables
 from inklusi_platform.engines import make_engine
@@ -41,5 +42,8 @@ def run_env(target_metadata) -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if url.startswith("postgresql"):
+                # Replicas started together must not migrate together; the second finds nothing to do.
+                connection.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             context.run_migrations()
     engine.dispose()

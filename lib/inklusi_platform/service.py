@@ -25,6 +25,12 @@ def check_broker(amqp_uri: str) -> str:
         return "down"
 
 
+def health_report(service: str, uow, amqp_uri: str) -> dict:
+    checks = {"database": check_database(uow), "broker": check_broker(amqp_uri)}
+    status = "up" if all(value == "up" for value in checks.values()) else "down"
+    return {"service": service, "status": status, "checks": checks}
+
+
 class ServiceBase:
     name = None  # each service sets its own
 
@@ -34,6 +40,4 @@ class ServiceBase:
 
     @rpc
     def health(self) -> dict:
-        checks = {"database": check_database(self.db), "broker": check_broker(self.config["AMQP_URI"])}
-        status = "up" if all(value == "up" for value in checks.values()) else "down"
-        return {"service": self.name, "status": status, "checks": checks}
+        return health_report(self.name, self.db, self.config["AMQP_URI"])

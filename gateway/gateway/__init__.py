@@ -1,0 +1,1 @@
+"""The HTTP gateway: the only HTTP entry to the suite."""
