@@ -20,6 +20,10 @@ VARIABLES = {
     "GATEWAY_ADDRESS": ("0.0.0.0:8000", "Where the gateway listens."),
     "MAX_BODY_BYTES": ("10485760", "Largest request body the gateway accepts (413 above)."),
     "RPC_TIMEOUT_SECONDS": ("10", "How long the gateway waits for a service before answering 504."),
+    "CORS_ORIGINS": ("", "Comma-separated browser origins the gateway allows (agency frontends)."),
+    "JWT_SECRET": ("(random per start)", "Key that signs access tokens; set it, or tokens die with the gateway."),
+    "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
+    "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
 }
 
 
@@ -51,4 +55,8 @@ def service_config(service: str, env=os.environ) -> dict:
         "WEB_SERVER_ADDRESS": env.get("GATEWAY_ADDRESS", "0.0.0.0:8000"),
         "MAX_BODY_BYTES": int(env.get("MAX_BODY_BYTES", "10485760")),
         "RPC_TIMEOUT_SECONDS": float(env.get("RPC_TIMEOUT_SECONDS", "10")),
+        "CORS_ORIGINS": env.get("CORS_ORIGINS", ""),
+        "JWT_SECRET": env.get("JWT_SECRET", ""),
+        "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
+        "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
     }
