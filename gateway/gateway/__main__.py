@@ -2,6 +2,7 @@
 import inklusi_platform.green  # noqa: F401  (first: monkey-patches before socket is imported)
 from inklusi_platform.cli import main
 
+from gateway.commands import add_commands
 from gateway.service import GatewayService
 
-raise SystemExit(main(GatewayService, "gateway"))
+raise SystemExit(main(GatewayService, "gateway", extra_commands=add_commands))

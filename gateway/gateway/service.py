@@ -1,21 +1,39 @@
-"""Entrypoints of the gateway. Handlers translate HTTP to RPC; rules live in the services."""
-from inklusi_platform.service import ServiceBase, health_report
+"""The gateway service: authentication, authorisation, validation of the HTTP shape, and translation.
 
+Rules about the data live in the services that own it; handlers live in `handlers/`, one module per
+resource, mixed in here.
+"""
 from gateway import health
 from gateway.bodies import json_response
 from gateway.clients import ServiceClient
-from gateway.http import http
+from gateway.dependencies import Audit, Idempotency
+from gateway.guard import Guard
+from gateway.handlers.areas import AreaRoutes
+from gateway.handlers.audit import AuditRoutes
+from gateway.handlers.auth import AuthRoutes
+from gateway.handlers.docs import DocsRoutes
+from gateway.handlers.groups import GroupRoutes
+from gateway.handlers.persons import PersonRoutes
+from gateway.handlers.transfers import TransferRoutes
+from gateway.routes import route
+from inklusi_platform.service import ServiceBase, health_report
 
 
-class GatewayService(ServiceBase):
+class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
+                     DocsRoutes, ServiceBase):
     name = "gateway"
+
+    guard = Guard()
+    audit = Audit()
+    idempotent = Idempotency()
 
     registry = ServiceClient("registry")
     training = ServiceClient("training")
     funding = ServiceClient("funding")
     notify = ServiceClient("notify")
 
-    @http("GET", "/health")
+    @route("GET", "/health", summary="The gateway and each service, up or down (200 or 503)", tag="health",
+           public=True, errors=(503,))
     def get_health(self, request):
         own = health_report(self.name, self.db, self.config["AMQP_URI"])
         clients = {name: getattr(self, name) for name in health.SERVICES}

@@ -44,6 +44,7 @@ def service_config(service: str, env=os.environ) -> dict:
     return {
         "AMQP_URI": env.get("AMQP_URI", DEFAULT_AMQP_URI),
         "DATABASE_URL": database_url(service, env),
+        "DATA_DIR": env.get("DATA_DIR", "./data"),
         "SERIALIZER": "json",
         "max_workers": int(env.get("MAX_WORKERS", "10")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),

@@ -17,7 +17,7 @@ def compose():
         if os.environ.get("CI"):
             pytest.fail("docker-compose must be installed in CI (./dev test installs it)")
         pytest.skip("docker-compose is not installed")
-    env = dict(os.environ, JWT_SECRET="test-secret")
+    env = dict(os.environ, JWT_SECRET="test-secret-that-is-long-enough-0123456789")
     quiet = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert quiet.returncode == 0, quiet.stderr
     rendered = subprocess.run(["docker-compose", "config"], cwd=ROOT, env=env, capture_output=True, text=True,

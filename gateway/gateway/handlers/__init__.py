@@ -1,0 +1,1 @@
+"""HTTP handlers, one module per resource; each is a mixin of GatewayService."""

@@ -1,0 +1,169 @@
+"""Routes of /v1/persons: registration, reads, updates, consents, history and merges."""
+from gateway.bodies import json_response, read_json, read_query
+from gateway.presenting import expected_version, person_view, record_response
+from gateway.problems import HttpProblem
+from gateway.routes import route
+from gateway.schemas.registry import (
+    ConsentIn, ConsentOut, ConsentWithdrawalIn, HistoryEntryOut, HistoryQuery, MergeIn, PersonIn, PersonOut,
+    PersonPatch, PersonQuery,
+)
+from inklusi_platform.errors import Conflict, NotFound
+
+FILTERS = ("q", "category", "status", "sex", "kecamatan_code", "desa_code")
+
+
+class PersonRoutes:
+    def _person_in_scope(self, caller, person_id: str) -> dict:
+        """The record, if the caller's area holds it; otherwise 404, so its existence does not leak."""
+        try:
+            person = self.registry.get_person(person_id)
+        except NotFound:
+            self.audit(caller, "read", "person", person_id, outcome="not_found")
+            raise
+        if not caller.scope.allows(person["desa_code"]):
+            self.audit(caller, "read", "person", person_id, outcome="denied", detail="di luar wilayah")
+            raise NotFound("Data orang ini tidak ditemukan.")
+        return person
+
+    def _require_area(self, caller, area_code: str):
+        if not caller.scope.allows(area_code):
+            raise HttpProblem(403, "Wilayah ini di luar wilayah kerja Anda.")
+
+    @route("POST", "/v1/persons", summary="Register a person with a disability", tag="persons",
+           permission="persons:write", body=PersonIn, response=PersonOut, status=201, errors=(409,))
+    def create_person(self, request):
+        caller = self.guard.caller(request, "persons:write")
+
+        def produce():
+            data = read_json(request, PersonIn())
+            self._require_area(caller, data["desa_code"])
+            try:
+                person = self.registry.register_person(_jsonable(data), caller.actor())
+            except Conflict as conflict:
+                raise self._conflict_for(caller, conflict) from None
+            self.audit(caller, "create", "person", person["id"])
+            return record_response(person_view(person, caller), person, status=201,
+                                   headers={"Location": f"/v1/persons/{person['id']}"})
+
+        return self.idempotent(request, caller, produce)
+
+    def _conflict_for(self, caller, conflict: Conflict) -> HttpProblem:
+        # Link the existing record only when the caller could read it anyway.
+        details = conflict.details or {}
+        extra = {}
+        if details.get("existing_id") and caller.can("persons:read") and caller.scope.allows(
+                details.get("desa_code", "")):
+            extra["existing"] = f"/v1/persons/{details['existing_id']}"
+        return HttpProblem(409, conflict.message, **extra)
+
+    @route("GET", "/v1/persons", summary="List persons in the caller's areas", tag="persons",
+           permission="persons:read", query=PersonQuery, response=PersonOut, paged=True)
+    def list_persons(self, request):
+        caller = self.guard.caller(request, "persons:read")
+        query = read_query(request, PersonQuery())
+        areas = caller.scope.filter_areas(query.get("area"))
+        result = self.registry.list_persons(areas, {k: query[k] for k in FILTERS if k in query},
+                                            query.get("limit"), query.get("cursor"))
+        ids = [person["id"] for person in result["items"]]
+        if ids:
+            self.audit(caller, "read", "person", ids)
+        return json_response({"items": [person_view(p, caller) for p in result["items"]],
+                              "next_cursor": result["next_cursor"]})
+
+    @route("GET", "/v1/persons/<person_id>", summary="Read one person", tag="persons",
+           permission="persons:read", response=PersonOut, errors=(404,))
+    def get_person(self, request, person_id):
+        caller = self.guard.caller(request, "persons:read")
+        person = self._person_in_scope(caller, person_id)
+        self.audit(caller, "read", "person", person_id)
+        return record_response(person_view(person, caller), person)
+
+    @route("PATCH", "/v1/persons/<person_id>", summary="Change a person's record (needs If-Match)",
+           tag="persons", permission="persons:write", body=PersonPatch, response=PersonOut,
+           errors=(404, 409, 412, 428))
+    def update_person(self, request, person_id):
+        caller = self.guard.caller(request, "persons:write")
+        person = self._person_in_scope(caller, person_id)
+        version = expected_version(request, person)
+        changes = read_json(request, PersonPatch())
+        if "desa_code" in changes:
+            self._require_area(caller, changes["desa_code"])
+        updated = self.registry.update_person(person_id, _jsonable(changes), version, caller.actor())
+        self.audit(caller, "update", "person", person_id, detail=",".join(sorted(changes)))
+        return record_response(person_view(updated, caller), updated)
+
+    @route("GET", "/v1/persons/<person_id>/consents", summary="Consents given and withdrawn", tag="persons",
+           permission="persons:read", response=ConsentOut, paged=True, errors=(404,))
+    def list_consents(self, request, person_id):
+        caller = self.guard.caller(request, "persons:read")
+        self._person_in_scope(caller, person_id)
+        consents = self.registry.list_consents(person_id)
+        self.audit(caller, "read", "consent", person_id)
+        return json_response({"items": [ConsentOut().dump(c) for c in consents], "next_cursor": None})
+
+    @route("POST", "/v1/persons/<person_id>/consents", summary="Record a consent", tag="persons",
+           permission="persons:write", body=ConsentIn, response=ConsentOut, status=201, errors=(404,))
+    def create_consent(self, request, person_id):
+        caller = self.guard.caller(request, "persons:write")
+        self._person_in_scope(caller, person_id)
+
+        def produce():
+            data = read_json(request, ConsentIn())
+            consent = self.registry.record_consent(person_id, _jsonable(data), caller.actor())
+            self.audit(caller, "create", "consent", person_id)
+            return json_response(ConsentOut().dump(consent), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("POST", "/v1/persons/<person_id>/consents/<consent_id>/withdrawal",
+           summary="Withdraw a consent (recorded, never deleted)", tag="persons", permission="persons:write",
+           body=ConsentWithdrawalIn, response=ConsentOut, status=201, errors=(404, 409))
+    def withdraw_consent(self, request, person_id, consent_id):
+        caller = self.guard.caller(request, "persons:write")
+        self._person_in_scope(caller, person_id)
+
+        def produce():
+            data = read_json(request, ConsentWithdrawalIn())
+            consent = self.registry.withdraw_consent(person_id, consent_id, data["reason"], caller.actor())
+            self.audit(caller, "update", "consent", person_id, detail="withdrawn")
+            return json_response(ConsentOut().dump(consent), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/persons/<person_id>/history", summary="Every change: who, when, what", tag="persons",
+           permission="persons:read", query=HistoryQuery, response=HistoryEntryOut, paged=True, errors=(404,))
+    def get_history(self, request, person_id):
+        caller = self.guard.caller(request, "persons:read")
+        self._person_in_scope(caller, person_id)
+        query = read_query(request, HistoryQuery())
+        result = self.registry.get_history(person_id, query.get("limit"), query.get("cursor"))
+        self.audit(caller, "read", "person_history", person_id)
+        return json_response({"items": [HistoryEntryOut().dump(e) for e in result["items"]],
+                              "next_cursor": result["next_cursor"]})
+
+    @route("POST", "/v1/persons/<person_id>/merge", summary="Fold a duplicate record into this one",
+           tag="persons", permission="persons:merge", body=MergeIn, response=PersonOut, errors=(404, 409))
+    def merge_persons(self, request, person_id):
+        caller = self.guard.caller(request, "persons:merge")
+        self._person_in_scope(caller, person_id)
+        data = read_json(request, MergeIn())
+        self._person_in_scope(caller, data["merge_id"])
+        kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor())
+        self.audit(caller, "update", "person", [person_id, data["merge_id"]], detail="merge")
+        return record_response(person_view(kept, caller), kept)
+
+
+def _jsonable(data: dict) -> dict:
+    """Dates from marshmallow back to ISO strings for RPC."""
+    import datetime
+
+    def convert(value):
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(data)

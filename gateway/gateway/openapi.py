@@ -1,0 +1,81 @@
+"""The OpenAPI 3.1 document, generated from the same marshmallow schemas the routes validate with."""
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields
+
+from gateway.routes import RouteDoc
+
+_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+DESCRIPTION = (
+    "The one HTTP entry to Inklusi. Every error is application/problem+json (RFC 9457). "
+    "Lists take `limit` (at most 200) and an opaque `cursor`. Reads return an `ETag`; updates need "
+    "`If-Match`. POST accepts an `Idempotency-Key`. Send `X-Request-ID` to follow a request through "
+    "the services."
+)
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    correlation_id = fields.String()
+    errors = fields.Dict()
+    details = fields.Dict()
+
+
+def openapi_path(url: str) -> str:
+    return _PARAM.sub(r"{\1}", url)
+
+
+def build_document(routes: list[RouteDoc], server_url: str = "/") -> dict:
+    spec = APISpec(title="Inklusi API", version="1.0.0", openapi_version="3.1.0",
+                   plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION},
+                   servers=[{"url": server_url}])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.schema("Problem", schema=ProblemSchema)
+    problem = {"application/problem+json": {"schema": "Problem"}}
+
+    by_path: dict[str, dict] = {}
+    for doc in sorted(routes, key=lambda r: (r.url, r.method)):
+        operation = {"summary": doc.summary, "tags": [doc.tag], "responses": {}}
+        operation["operationId"] = f"{doc.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', doc.url.lower()).strip('_')}"
+        parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+                      for name in _PARAM.findall(doc.url)]
+        if doc.query is not None:
+            parameters.append({"in": "query", "schema": doc.query})
+        if parameters:
+            operation["parameters"] = parameters
+        if doc.body is not None:
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body}}}
+        if doc.response is not None:
+            schema = doc.response if not doc.paged else _paged(spec, doc.response)
+            operation["responses"][str(doc.status)] = {"description": "OK",
+                                                       "content": {doc.content_type: {"schema": schema}}}
+        else:
+            operation["responses"][str(doc.status)] = {"description": "OK"}
+        statuses = set(doc.errors) | {400, 500}
+        if not doc.public:
+            operation["security"] = [{"bearer": []}]
+            statuses |= {401, 403}
+        if doc.body is not None:
+            statuses |= {413, 415, 422}
+        for status in sorted(statuses):
+            operation["responses"][str(status)] = {"description": "Problem", "content": problem}
+        by_path.setdefault(openapi_path(doc.url), {})[doc.method.lower()] = operation
+    for path, operations in by_path.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _paged(spec: APISpec, item_schema: type[Schema]) -> dict:
+    name = item_schema.__name__.removesuffix("Schema")
+    if name not in spec.components.schemas:
+        spec.components.schema(name, schema=item_schema)
+    return {"type": "object", "required": ["items", "next_cursor"], "properties": {
+        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
+        "next_cursor": {"type": ["string", "null"]},
+    }}

@@ -1,0 +1,129 @@
+"""HTTP shapes of pokja, paguyuban, coverage and statistics."""
+from marshmallow import fields, validate
+
+from gateway.schemas.common import AREA_CODE, AreaPageQuery, Strict
+
+STAGES = ("rintisan", "berkembang", "mandiri")
+MEMBER_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
+ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")
+
+
+class PokjaIn(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    area_code = fields.String(required=True, validate=AREA_CODE,
+                              metadata={"description": "A kecamatan, or the desa/kelurahan the pokja is based in."})
+    stage = fields.String(load_default="rintisan", validate=validate.OneOf(STAGES))
+    business_lines = fields.List(fields.String(validate=validate.Length(min=1, max=120)), load_default=list)
+    formed_on = fields.Date(required=True)
+
+
+class PokjaPatch(Strict):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    stage = fields.String(validate=validate.OneOf(STAGES))
+    business_lines = fields.List(fields.String(validate=validate.Length(min=1, max=120)))
+
+
+class AssessmentIn(Strict):
+    assessed_on = fields.Date(required=True)
+    production = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    administration = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    finance = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    marketing = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=1000))
+
+
+class PokjaOut(Strict):
+    id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    name = fields.String(required=True)
+    area_code = fields.String(required=True)
+    kecamatan_code = fields.String(required=True)
+    kecamatan_name = fields.String()
+    stage = fields.String(required=True)
+    business_lines = fields.List(fields.String())
+    formed_on = fields.String(allow_none=True)
+    latest_assessment = fields.Dict(allow_none=True)
+    member_count = fields.Integer()
+
+
+class PokjaQuery(AreaPageQuery):
+    stage = fields.String(validate=validate.OneOf(STAGES))
+    kecamatan_code = fields.String(validate=AREA_CODE)
+
+
+class MemberIn(Strict):
+    person_id = fields.String(required=True)
+    role = fields.String(load_default="anggota", validate=validate.OneOf(MEMBER_ROLES))
+    joined_on = fields.Date(required=True)
+
+
+class MemberEndIn(Strict):
+    left_on = fields.Date(required=True)
+
+
+class MemberOut(Strict):
+    person_id = fields.String(required=True)
+    role = fields.String(required=True)
+    joined_on = fields.String(required=True)
+    left_on = fields.String(allow_none=True)
+
+
+class MembersQuery(Strict):
+    include_past = fields.Boolean(load_default=False)
+
+
+class PaguyubanIn(Strict):
+    kecamatan_code = fields.String(required=True, validate=AREA_CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    formed_on = fields.Date(required=True)
+
+
+class PaguyubanOut(Strict):
+    id = fields.String(required=True)
+    version = fields.Integer()
+    kecamatan_code = fields.String(required=True)
+    kecamatan_name = fields.String()
+    name = fields.String(required=True)
+    formed_on = fields.String(allow_none=True)
+    member_count = fields.Integer()
+
+
+class FamilyMemberIn(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    relation = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    phone = fields.String(allow_none=True)
+    cares_for = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+class ActivityIn(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(ACTIVITY_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    held_on = fields.Date(required=True)
+    participants = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class StatsQuery(Strict):
+    area = fields.List(fields.String(validate=AREA_CODE))
+
+
+class CoverageKecamatan(Strict):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kabupaten_code = fields.String(required=True)
+    kabupaten_name = fields.String(required=True)
+    pokja_count = fields.Integer(required=True)
+    covered = fields.Boolean(required=True)
+
+
+class CoverageOut(Strict):
+    total = fields.Integer(required=True)
+    covered = fields.Integer(required=True)
+    not_covered = fields.Integer(required=True)
+    kecamatan = fields.List(fields.Nested(CoverageKecamatan), required=True)
+
+
+class StatsOut(Strict):
+    persons = fields.List(fields.Dict(), required=True)
+    pokja_by_stage = fields.List(fields.Dict(), required=True)
+    paguyuban = fields.List(fields.Dict(), required=True)

@@ -1,0 +1,27 @@
+"""HTTP shapes of imports and exports."""
+from marshmallow import fields, validate
+
+from gateway.schemas.common import AREA_CODE, Strict
+
+
+class ImportQuery(Strict):
+    mode = fields.String(load_default="valid_rows", validate=validate.OneOf(("valid_rows", "all_or_nothing")),
+                         metadata={"description": "valid_rows imports the good rows; all_or_nothing none if any is bad."})
+
+
+class ImportJobOut(Strict):
+    id = fields.String(required=True)
+    filename = fields.String(required=True)
+    mode = fields.String(required=True)
+    status = fields.String(required=True)
+    counts = fields.Dict(required=True)
+    created_at = fields.String(allow_none=True)
+    started_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    failure_reason = fields.String(allow_none=True)
+    requested_by = fields.Dict(allow_none=True)
+
+
+class ExportQuery(Strict):
+    format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
+    area = fields.List(fields.String(validate=AREA_CODE))
