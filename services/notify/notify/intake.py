@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from notify.models import Notification
 
 WELCOME = "welcome"
+# Withdrawing either of these means we may no longer write to the person.
+CONTACT_PURPOSES = ("komunikasi", "pendataan")
 
 
 def welcome_registered_person(uow, event) -> Notification:
@@ -23,8 +25,14 @@ def welcome_registered_person(uow, event) -> Notification:
     return notification
 
 
+def consent_withdrawn(uow, payload: dict) -> int:
+    """Consent to be contacted withdrawn: nothing pending may still go out to this person."""
+    if payload["purpose"] not in CONTACT_PURPOSES:
+        return 0
+    return cancel_pending_for(uow, payload["person_id"], f"consent_withdrawn:{payload['purpose']}")
+
+
 def cancel_pending_for(uow, person_id: str, reason: str) -> int:
-    """Consent withdrawn: nothing pending may still go out to this person."""
     result = uow.session.execute(
         sa.update(Notification)
         .where(Notification.person_id == person_id, Notification.status == "pending")

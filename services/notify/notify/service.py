@@ -15,7 +15,7 @@ class NotifyService(ServiceBase):
 
     @event_handler("registry", "consent_withdrawn")
     def on_consent_withdrawn(self, event):
-        intake.cancel_pending_for(self.db, event.payload["person_id"], "consent_withdrawn")
+        intake.consent_withdrawn(self.db, event.payload)
 
     @rpc
     def get_notifications(self, person_id: str) -> list[dict]:
