@@ -24,6 +24,7 @@ VARIABLES = {
     "JWT_SECRET": ("(random per start)", "Key that signs access tokens; set it, or tokens die with the gateway."),
     "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
+    "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
 }
 
 
@@ -60,4 +61,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "JWT_SECRET": env.get("JWT_SECRET", ""),
         "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
+        "ROLES_FILE": env.get("ROLES_FILE", ""),
     }
