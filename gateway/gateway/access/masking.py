@@ -47,3 +47,29 @@ def mask_person(person: dict, permissions, show_contact: bool | None = None) -> 
         if permission not in granted:
             hide(masked)
     return masked
+
+
+# History holds old and new values under dotted field names; the same permissions decide what shows.
+CHANGE_RULES = {
+    "nik": ("persons:read_nik", mask_number),
+    "kk": ("persons:read_nik", mask_number),
+    "phone": ("persons:read_contact", mask_phone),
+    "email": ("persons:read_contact", mask_email),
+    "guardian.phone": ("persons:read_contact", mask_phone),
+    "disability.diagnosis": ("persons:read_health", lambda value: None),
+    "disability.functional_limitations": ("persons:read_health", lambda value: None),
+    "disability.assistive_devices": ("persons:read_health", lambda value: None),
+}
+
+
+def mask_changes(changes: dict, permissions) -> dict:
+    """A history entry's {field: [old, new]} with what the permissions do not cover hidden."""
+    granted = set(permissions)
+    masked = {}
+    for field, values in changes.items():
+        permission, hide = CHANGE_RULES.get(field, (None, None))
+        if permission is None or permission in granted:
+            masked[field] = values
+        else:
+            masked[field] = [hide(value) if isinstance(value, str) else None for value in values]
+    return masked

@@ -1,4 +1,5 @@
 """Routes of /v1/persons: registration, reads, updates, consents, history and merges."""
+from gateway.access.masking import mask_changes
 from gateway.bodies import json_response, read_json, read_query
 from gateway.presenting import expected_version, person_view, record_response
 from gateway.problems import HttpProblem
@@ -138,8 +139,9 @@ class PersonRoutes:
         query = read_query(request, HistoryQuery())
         result = self.registry.get_history(person_id, query.get("limit"), query.get("cursor"))
         self.audit(caller, "read", "person_history", person_id)
-        return json_response({"items": [HistoryEntryOut().dump(e) for e in result["items"]],
-                              "next_cursor": result["next_cursor"]})
+        items = [HistoryEntryOut().dump(entry | {"changes": mask_changes(entry["changes"], caller.permissions)})
+                 for entry in result["items"]]
+        return json_response({"items": items, "next_cursor": result["next_cursor"]})
 
     @route("POST", "/v1/persons/<person_id>/merge", summary="Fold a duplicate record into this one",
            tag="persons", permission="persons:merge", body=MergeIn, response=PersonOut, errors=(404, 409))

@@ -19,6 +19,15 @@ class DisabilityIn(Strict):
     diagnosis = fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
+class DisabilityPatch(Strict):
+    """Without defaults: a PATCH that names only the categories must not clear the other lists."""
+
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), validate=validate.Length(min=1))
+    functional_limitations = fields.List(fields.String(validate=validate.Length(max=200)))
+    assistive_devices = fields.List(fields.String(validate=validate.Length(max=200)))
+    diagnosis = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
 class GuardianIn(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     relation = fields.String(required=True, validate=validate.Length(min=1, max=60))
@@ -70,7 +79,7 @@ class PersonPatch(Strict):
     desa_code = fields.String(validate=AREA_CODE)
     phone = fields.String(allow_none=True)
     email = fields.Email(allow_none=True)
-    disability = fields.Nested(DisabilityIn)
+    disability = fields.Nested(DisabilityPatch)
     guardian = fields.Nested(GuardianIn, allow_none=True)
     communication = fields.Nested(CommunicationIn)
     business = fields.Nested(BusinessIn, allow_none=True)

@@ -1,0 +1,137 @@
+"""Consents: given for one purpose, withdrawn on the record (never deleted), and which are active now."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
+
+from registry import history
+from registry.models.persons import PURPOSES, Consent, Person
+from registry.schemas import ConsentInput, check_consent, combine, load, refuse
+
+# A consent cannot be recorded for these: the record is closed.
+CLOSED_STATUSES = ("deceased", "merged")
+
+
+def active_purposes(uow, person_ids: Iterable[str]) -> dict[str, list[str]]:
+    """person id -> purposes with a consent not withdrawn, in the canonical order of PURPOSES."""
+    ids = list(person_ids)
+    found: dict[str, set[str]] = {person_id: set() for person_id in ids}
+    if not ids:
+        return {}
+    rows = uow.session.execute(
+        sa.select(Consent.person_id, Consent.purpose).where(
+            Consent.person_id.in_(ids), Consent.withdrawn_on.is_(None)
+        )
+    )
+    for person_id, purpose in rows:
+        found[person_id].add(purpose)
+    return {person_id: [p for p in PURPOSES if p in purposes] for person_id, purposes in found.items()}
+
+
+def consent_dict(consent: Consent) -> dict:
+    return {
+        "id": consent.id,
+        "person_id": consent.person_id,
+        "purpose": consent.purpose,
+        "given_by": consent.given_by,
+        "form": consent.form,
+        "given_on": consent.given_on.isoformat(),
+        "recorded_at": history.iso_time(consent.recorded_at),
+        "recorded_by": {"user_id": consent.recorded_by, "org_id": consent.recorded_by_org},
+        "withdrawn_on": consent.withdrawn_on.isoformat() if consent.withdrawn_on else None,
+        "withdrawn_by": (
+            {"user_id": consent.withdrawn_by, "org_id": consent.withdrawn_by_org} if consent.withdrawn_by else None
+        ),
+        "withdrawal_reason": consent.withdrawal_reason,
+        "active": consent.withdrawn_on is None,
+    }
+
+
+def _person(uow, person_id: str, lock: bool = False) -> Person:
+    # Locked while consents change, so two clerks cannot both add the same purpose or both withdraw.
+    person = uow.session.get(Person, person_id, with_for_update=lock or None) if isinstance(person_id, str) else None
+    if person is None:
+        raise NotFound("Data orang ini tidak ditemukan.")
+    return person
+
+
+def list_consents(uow, person_id: str) -> list[dict]:
+    """Every consent of the person, withdrawn ones included, in the order they were recorded."""
+    _person(uow, person_id)
+    rows = uow.session.scalars(
+        sa.select(Consent).where(Consent.person_id == person_id).order_by(Consent.recorded_at, Consent.id)
+    ).all()
+    return [consent_dict(c) for c in rows]
+
+
+def add_consent(uow, person: Person, consent: dict, actor) -> Consent:
+    """Store an already checked consent and note it in the person's history."""
+    user_id, org_id = history.actor_ids(actor)
+    before = active_purposes(uow, [person.id])[person.id]
+    row = Consent(
+        person_id=person.id,
+        purpose=consent["purpose"],
+        given_by=consent["given_by"],
+        form=consent["form"],
+        given_on=consent["given_on"],
+        recorded_at=history.now(),
+        recorded_by=user_id,
+        recorded_by_org=org_id,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    after = [p for p in PURPOSES if p in {*before, row.purpose}]
+    history.record(uow, person.id, "consent_recorded", {
+        "consent_id": [None, row.id], "purpose": [None, row.purpose], "consent_active": [before, after],
+    }, actor)
+    return row
+
+
+def record_consent(uow, person_id: str, data: dict, actor) -> dict:
+    history.actor_ids(actor)
+    person = _person(uow, person_id, lock=True)
+    if person.status in CLOSED_STATUSES:
+        raise Conflict("Data orang ini sudah ditutup (meninggal atau digabung); persetujuan tidak bisa dicatat.",
+                       {"status": person.status, "merged_into": person.merged_into})
+    consent, schema_errors = load(ConsentInput(), data)
+    today = history.today()
+    refuse(combine(schema_errors, check_consent(consent, person.birth_date, bool(person.guardian_name), today)))
+    existing = uow.session.scalar(sa.select(Consent.id).where(
+        Consent.person_id == person.id, Consent.purpose == consent["purpose"], Consent.withdrawn_on.is_(None)))
+    if existing is not None:
+        raise Conflict("Persetujuan untuk tujuan ini masih berlaku.", {"consent_id": existing})
+    return consent_dict(add_consent(uow, person, consent, actor))
+
+
+def withdraw_consent(uow, person_id: str, consent_id: str, reason: str, actor) -> dict:
+    """Record the withdrawal on the consent; tell other services (notify stops writing, for one)."""
+    user_id, org_id = history.actor_ids(actor)
+    reason = " ".join(reason.split()) if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed("Alasan penarikan wajib diisi.", {"reason": ["Wajib diisi."]})
+    if len(reason) > 300:
+        raise ValidationFailed("Alasan penarikan terlalu panjang.", {"reason": ["Paling banyak 300 karakter."]})
+    person = _person(uow, person_id, lock=True)
+    consent = uow.session.get(Consent, consent_id) if isinstance(consent_id, str) else None
+    if consent is None or consent.person_id != person.id:
+        raise NotFound("Persetujuan ini tidak ditemukan.")
+    if consent.withdrawn_on is not None:
+        raise Conflict("Persetujuan ini sudah ditarik.", {"withdrawn_on": consent.withdrawn_on.isoformat()})
+    before = active_purposes(uow, [person.id])[person.id]
+    consent.withdrawn_on = history.today()
+    consent.withdrawn_by = user_id
+    consent.withdrawn_by_org = org_id
+    consent.withdrawal_reason = reason
+    uow.session.flush()
+    after = active_purposes(uow, [person.id])[person.id]
+    history.record(uow, person.id, "consent_withdrawn", {
+        "consent_id": [consent.id, consent.id], "withdrawn_on": [None, consent.withdrawn_on],
+        "withdrawal_reason": [None, reason], "consent_active": [before, after],
+    }, actor)
+    uow.emit("consent_withdrawn", {
+        "person_id": person.id, "kecamatan_code": person.kecamatan_code,
+        "consent_id": consent.id, "purpose": consent.purpose,
+    })
+    return consent_dict(consent)

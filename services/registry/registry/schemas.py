@@ -1,0 +1,399 @@
+"""What the registry accepts from callers: input schemas and the rules that need more than one field.
+
+Messages are in Bahasa Indonesia, for the field workers who read them. Every problem is reported
+at once, each under the field it concerns (nested fields as `guardian.phone`), so a form can be
+fixed in one pass. NIK and KK problems carry their stable code as well: `{"code", "message"}`.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.regions import DESA_KELURAHAN, KECAMATAN, MALANG_RAYA, covers, regions
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from registry.disability import derive_categories
+from registry.models.persons import CHANNELS, CONSENT_FORMS, FORMATS, GIVERS, PURPOSES
+from registry.nik import check_kk, check_nik, clean_number
+from registry.phones import normalise_phone
+
+ADULT_AGE = 18
+EDITABLE_STATUSES = ("active", "moved_away", "deceased")  # 'merged' only comes from a merge
+INVALID_MESSAGE = "Beberapa isian tidak valid."
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+_BASE_MESSAGES = {
+    "required": "Wajib diisi.",
+    "null": "Tidak boleh kosong.",
+    "validator_failed": "Nilai tidak valid.",
+}
+
+
+def _messages(**extra) -> dict:
+    return {**_BASE_MESSAGES, **extra}
+
+
+class Text(fields.String):
+    """A string with surrounding spaces removed; an empty one counts as not given."""
+
+    def __init__(self, max_length: int, single_line: bool = True, **kwargs):
+        kwargs.setdefault("error_messages", _messages(invalid="Harus berupa teks."))
+        validators = [validate.Length(max=max_length, error=f"Paling banyak {max_length} karakter.")]
+        super().__init__(validate=validators, **kwargs)
+        self.single_line = single_line
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        text = " ".join(text.split()) if self.single_line else text.strip()
+        if not text:
+            if self.required:
+                raise self.make_error("required")
+            if not self.allow_none:
+                raise self.make_error("null")
+            return None
+        return text
+
+
+class OptionalEmail(fields.Email):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super()._deserialize(value.strip() if isinstance(value, str) else value, attr, data, **kwargs)
+
+
+def choice(options, **kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(options, error=f"Pilih salah satu: {', '.join(options)}."),
+        error_messages=_messages(invalid="Harus berupa teks."),
+        **kwargs,
+    )
+
+
+def day(**kwargs) -> fields.Date:
+    return fields.Date(error_messages=_messages(invalid="Bukan tanggal yang sah (format YYYY-MM-DD)."), **kwargs)
+
+
+def text_list(item: fields.Field, max_items: int, **kwargs) -> fields.List:
+    return fields.List(
+        item,
+        validate=validate.Length(max=max_items, error=f"Paling banyak {max_items} isian."),
+        error_messages=_messages(invalid="Harus berupa daftar."),
+        **kwargs,
+    )
+
+
+def nested(schema, **kwargs) -> fields.Nested:
+    return fields.Nested(schema, error_messages=_messages(type="Harus berupa objek."), **kwargs)
+
+
+class Input(Schema):
+    error_messages = {"unknown": "Kolom ini tidak dikenal.", "type": "Data harus berupa objek."}
+
+    class Meta:
+        unknown = RAISE  # a misspelt field is an error, not silently dropped
+
+
+class DisabilityInput(Input):
+    categories = text_list(Text(60), 4, required=True)
+    functional_limitations = text_list(Text(200), 20)
+    assistive_devices = text_list(Text(200), 20)
+    diagnosis = Text(500, single_line=False, allow_none=True)
+
+
+class GuardianInput(Input):
+    name = Text(200, required=True)
+    relation = Text(60, required=True)
+    phone = Text(30, allow_none=True)
+
+
+class ConsentInput(Input):
+    purpose = choice(PURPOSES, required=True)
+    given_by = choice(GIVERS, required=True)
+    form = choice(CONSENT_FORMS, required=True)
+    given_on = day(required=True)
+
+
+class CommunicationInput(Input):
+    channels = text_list(choice(CHANNELS), 4)
+    language = fields.String(
+        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
+                                 error="Kode bahasa tidak dikenali (contoh: id, jv)."),
+        error_messages=_messages(invalid="Harus berupa teks."),
+    )
+    format = choice(FORMATS)
+    copy_guardian = fields.Boolean(error_messages=_messages(invalid="Harus true atau false."))
+
+
+class BusinessInput(Input):
+    sector = Text(120, allow_none=True)
+    status = Text(60, allow_none=True)
+    started_on = day(allow_none=True)
+
+
+class PersonFields(Input):
+    """The editable fields of a person, shared by registration and updates."""
+
+    nik = Text(30)
+    kk = Text(30, allow_none=True)
+    name = Text(200)
+    birth_date = day()
+    sex = choice(("L", "P"))
+    desa_code = Text(20)
+    phone = Text(30, allow_none=True)
+    email = OptionalEmail(allow_none=True, error_messages=_messages(invalid="Alamat email tidak valid."))
+    disability = nested(DisabilityInput)
+    guardian = nested(GuardianInput, allow_none=True)
+    communication = nested(CommunicationInput)
+    business = nested(BusinessInput, allow_none=True)
+
+
+class RegistrationInput(PersonFields):
+    nik = Text(30, required=True)
+    name = Text(200, required=True)
+    birth_date = day(required=True)
+    sex = choice(("L", "P"), required=True)
+    desa_code = Text(20, required=True)
+    disability = nested(DisabilityInput, required=True)
+    # Nobody is recorded without consent to record them (pendataan).
+    consent = nested(ConsentInput, required=True)
+
+
+class PersonChanges(PersonFields):
+    status = choice(EDITABLE_STATUSES)
+
+
+def load(schema: Schema, data, partial: bool = False) -> tuple[dict, dict]:
+    """(valid data, field errors): what loaded, and dotted field -> messages for what did not."""
+    if not isinstance(data, dict):
+        return {}, {"_schema": ["Data harus berupa objek."]}
+    try:
+        return schema.load(data, partial=partial), {}
+    except ValidationError as error:
+        valid = error.valid_data if isinstance(error.valid_data, dict) else {}
+        return valid, flatten(error.messages)
+
+
+def flatten(messages, prefix: str = "") -> dict:
+    flat: dict[str, list] = {}
+    items = messages.items() if isinstance(messages, dict) else [("_schema", messages)]
+    for key, value in items:
+        name = prefix if key == "_schema" and prefix else (f"{prefix}.{key}" if prefix else str(key))
+        if isinstance(value, dict):
+            for inner, msgs in flatten(value, name).items():
+                flat.setdefault(inner, []).extend(msgs)
+        else:
+            flat.setdefault(name, []).extend(value if isinstance(value, list) else [value])
+    return flat
+
+
+def combine(schema_errors: dict, rule_errors: dict) -> dict:
+    """Both kinds of error; a section the schema already refused is not judged again by the rules."""
+    refused = {name.split(".", 1)[0] for name in schema_errors}
+    combined = {name: list(msgs) for name, msgs in schema_errors.items()}
+    for name, msgs in rule_errors.items():
+        if name.split(".", 1)[0] not in refused:
+            combined.setdefault(name, []).extend(msgs)
+    return combined
+
+
+def refuse(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(INVALID_MESSAGE, errors)
+
+
+def age_on(birth_date: date, today: date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class Errors(dict):
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def check_person(doc: dict, today: date, refused=()) -> tuple[dict, dict]:
+    """A whole person document (loaded input, or a record with changes laid over it) as column values.
+
+    Returns (values, errors). Fields missing from `doc` were already reported by the schema (their
+    names are in `refused`) and are skipped here, so one bad field does not hide the problems of
+    the others, nor cause echoes of itself.
+    """
+    errors = Errors()
+    values: dict = {}
+    birth_date, sex = doc.get("birth_date"), doc.get("sex")
+    if birth_date is not None:
+        if birth_date > today:
+            errors.add("birth_date", "Tanggal lahir belum terjadi.")
+        elif birth_date < EARLIEST_BIRTH:
+            errors.add("birth_date", "Tanggal lahir sebelum tahun 1900; periksa lagi.")
+        values["birth_date"] = birth_date
+    if sex is not None:
+        values["sex"] = sex
+    if doc.get("name") is not None:
+        values["name"] = doc["name"]
+    if doc.get("status") is not None:
+        values["status"] = doc["status"]
+
+    _check_numbers(doc, birth_date, sex, today, values, errors)
+    _check_residence(doc, values, errors)
+    _check_contacts(doc, values, errors)
+    _check_disability(doc, values, errors)
+    adult = birth_date is None or age_on(birth_date, today) >= ADULT_AGE
+    _check_guardian(doc, adult, values, errors)
+    # A number or address that was given but is wrong is reported once, under its own field.
+    given_but_wrong = {name for name in (*refused, *errors) if name in ("phone", "email", "guardian.phone")}
+    _check_communication(doc, not adult, given_but_wrong, values, errors)
+    _check_business(doc, birth_date, today, values, errors)
+    return values, dict(errors)
+
+
+def _check_numbers(doc, birth_date, sex, today, values, errors) -> None:
+    if "nik" in doc and doc["nik"] is not None:
+        # With a birth date or sex that failed to load, the NIK is still checked on its own.
+        problems = check_nik(doc["nik"], birth_date=birth_date, sex=sex, today=today)
+        for problem in problems:
+            errors.add("nik", {"code": problem.code, "message": problem.message})
+        if not problems:
+            digits = clean_number(doc["nik"])
+            values["nik"] = digits
+            values["nik_region_code"] = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}"
+    if "kk" in doc:
+        if doc["kk"] is None:
+            values["kk"] = None
+        else:
+            problems = check_kk(doc["kk"])
+            for problem in problems:
+                errors.add("kk", {"code": problem.code, "message": problem.message})
+            if not problems:
+                values["kk"] = clean_number(doc["kk"])
+
+
+def _check_residence(doc, values, errors) -> None:
+    code = doc.get("desa_code")
+    if code is None:
+        return
+    region = regions().get(code)
+    if region is None:
+        errors.add("desa_code", f"Kode wilayah {code} tidak dikenal.")
+    elif region.level == KECAMATAN:
+        errors.add("desa_code", f"{code} adalah kode kecamatan ({region.name}); isi kode desa/kelurahan.")
+    elif region.level != DESA_KELURAHAN:
+        errors.add("desa_code", f"{code} bukan kode desa/kelurahan.")
+    elif not any(covers(area, code) for area in MALANG_RAYA):
+        errors.add("desa_code", f"Desa/kelurahan {code} tidak berada di Malang Raya "
+                                "(Kabupaten Malang, Kota Malang, Kota Batu).")
+    else:
+        values["desa_code"] = code
+        values["kecamatan_code"] = regions().kecamatan_of(code).code
+
+
+def _phone(raw, field, errors):
+    try:
+        return normalise_phone(raw)
+    except ValueError as problem:
+        errors.add(field, str(problem))
+        return None
+
+
+def _check_contacts(doc, values, errors) -> None:
+    if "phone" in doc:
+        values["phone"] = None if doc["phone"] is None else _phone(doc["phone"], "phone", errors)
+    if "email" in doc:
+        values["email"] = doc["email"]
+
+
+def _check_disability(doc, values, errors) -> None:
+    disability = doc.get("disability")
+    if disability is None:
+        return
+    if "categories" in disability:
+        try:
+            values["categories"] = derive_categories(disability["categories"])
+        except ValueError as problem:
+            errors.add("disability.categories", str(problem))
+    for name in ("functional_limitations", "assistive_devices"):
+        # Same entry twice is a typing slip, not information.
+        values[name] = list(dict.fromkeys(disability.get(name) or []))
+    values["diagnosis"] = disability.get("diagnosis")
+
+
+def _check_guardian(doc, adult, values, errors) -> None:
+    guardian = doc.get("guardian")
+    if not guardian:
+        if not adult:
+            errors.add("guardian", f"Wali wajib diisi untuk orang yang berusia di bawah {ADULT_AGE} tahun.")
+        values.update(guardian_name=None, guardian_relation=None, guardian_phone=None)
+        return
+    for part in ("name", "relation"):
+        if not guardian.get(part):
+            errors.add(f"guardian.{part}", "Wajib diisi.")
+    phone = guardian.get("phone")
+    values.update(
+        guardian_name=guardian.get("name"),
+        guardian_relation=guardian.get("relation"),
+        guardian_phone=None if phone is None else _phone(phone, "guardian.phone", errors),
+    )
+
+
+def _check_communication(doc, minor, given_but_wrong, values, errors) -> None:
+    given = doc.get("communication") or {}
+    has_guardian = bool(values.get("guardian_name"))
+    phone = values.get("phone") or "phone" in given_but_wrong
+    email = values.get("email") or "email" in given_but_wrong
+    if "copy_guardian" in given:
+        copy_guardian = given["copy_guardian"]
+    else:
+        # A child's messages go to the guardian too unless someone decides otherwise.
+        copy_guardian = has_guardian and minor
+    channels = given.get("channels")
+    if channels is None:
+        channels = (["whatsapp", "sms"] if phone else []) + (["email"] if email else []) or ["none"]
+    if len(set(channels)) != len(channels):
+        errors.add("communication.channels", "Setiap saluran cukup disebut sekali.")
+    if "none" in channels and len(channels) > 1:
+        errors.add("communication.channels", "'none' (tidak ingin dihubungi) tidak bisa digabung dengan saluran lain.")
+    guardian_phone = (values.get("guardian_phone") or "guardian.phone" in given_but_wrong) if copy_guardian else None
+    if any(c in channels for c in ("whatsapp", "sms")) and not (phone or guardian_phone):
+        errors.add("communication.channels", "WhatsApp atau SMS memerlukan nomor telepon.")
+    if "email" in channels and not email:
+        errors.add("communication.channels", "Saluran email memerlukan alamat email.")
+    if copy_guardian and not has_guardian:
+        errors.add("communication.copy_guardian", "Salinan ke wali memerlukan data wali.")
+    values.update(
+        channels=list(channels),
+        language=given.get("language", "id"),
+        format=given.get("format", "plain_text"),
+        copy_guardian=bool(copy_guardian),
+    )
+
+
+def _check_business(doc, birth_date, today, values, errors) -> None:
+    business = doc.get("business") or {}
+    started_on = business.get("started_on")
+    if started_on is not None:
+        if started_on > today:
+            errors.add("business.started_on", "Tanggal mulai usaha belum terjadi.")
+        elif birth_date is not None and started_on < birth_date:
+            errors.add("business.started_on", "Tanggal mulai usaha sebelum tanggal lahir.")
+    values.update(
+        business_sector=business.get("sector"),
+        business_status=business.get("status"),
+        business_started_on=started_on,
+    )
+
+
+def check_consent(consent: dict, birth_date: date | None, has_guardian: bool, today: date,
+                  prefix: str = "") -> dict:
+    """Errors of a consent for this person: when it was given, and who may give it."""
+    errors = Errors()
+    given_on, given_by = consent.get("given_on"), consent.get("given_by")
+    if given_on is not None:
+        if given_on > today:
+            errors.add(f"{prefix}given_on", "Tanggal persetujuan belum terjadi.")
+        elif birth_date is not None and given_on < birth_date:
+            errors.add(f"{prefix}given_on", "Tanggal persetujuan sebelum tanggal lahir.")
+    if given_by == "guardian" and not has_guardian:
+        errors.add(f"{prefix}given_by", "Persetujuan oleh wali memerlukan data wali.")
+    if given_by == "self" and birth_date is not None and age_on(birth_date, today) < ADULT_AGE:
+        errors.add(f"{prefix}given_by",
+                   f"Untuk orang yang berusia di bawah {ADULT_AGE} tahun, persetujuan diberikan oleh wali.")
+    return dict(errors)
