@@ -43,18 +43,27 @@ def record(sessions, *, principal, action: str, resource: str, resource_ids, cor
 
 
 class AuditLog:
-    """What a handler holds: records with the request's correlation id filled in."""
+    """What a handler holds: it notes entries, and `write()` appends them once the request's own
+    transaction has committed or rolled back, before the response leaves."""
 
     def __init__(self, sessions, correlation_id: str | None):
         self.sessions = sessions
         self.correlation_id = correlation_id
+        self.pending: list[dict] = []
 
     def __call__(self, caller, action: str, resource: str, resource_ids=None, outcome: str = "success",
                  detail: str | None = None) -> None:
+        if action not in ACTIONS or outcome not in OUTCOMES:
+            raise ValueError(f"unknown audit action/outcome {action}/{outcome}")
         if isinstance(resource_ids, str):
             resource_ids = [resource_ids]
-        record(self.sessions, principal=caller, action=action, resource=resource, resource_ids=resource_ids,
-               correlation_id=self.correlation_id, outcome=outcome, detail=detail)
+        self.pending.append({"principal": caller, "action": action, "resource": resource,
+                             "resource_ids": resource_ids, "outcome": outcome, "detail": detail})
+
+    def write(self) -> None:
+        for entry in self.pending:
+            record(self.sessions, correlation_id=self.correlation_id, **entry)
+        self.pending.clear()
 
 
 FILTERS = ("user_id", "client_id", "org_id", "action", "resource", "resource_id", "outcome", "correlation_id")

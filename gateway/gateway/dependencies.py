@@ -1,4 +1,7 @@
 """nameko dependencies of the gateway beyond the platform's: the audit log and idempotent POSTs."""
+import sys
+from weakref import WeakKeyDictionary
+
 from nameko.extensions import DependencyProvider
 
 from gateway import idempotency
@@ -12,8 +15,28 @@ def _database_of(container) -> Database:
 
 
 class Audit(DependencyProvider):
+    """Entries noted during a request are written after its transaction ends, before it is answered.
+
+    If they cannot be written the request fails: nothing personal leaves unaccounted for.
+    """
+
+    def __init__(self):
+        self.logs = WeakKeyDictionary()
+
     def get_dependency(self, worker_ctx) -> AuditLog:
-        return AuditLog(_database_of(self.container).sessions, worker_ctx.data.get(CORRELATION_KEY))
+        log = AuditLog(_database_of(self.container).sessions, worker_ctx.data.get(CORRELATION_KEY))
+        self.logs[worker_ctx] = log
+        return log
+
+    def unit_of_work_finished(self, worker_ctx, exc_info):
+        log = self.logs.pop(worker_ctx, None)
+        if log is None:
+            return exc_info
+        try:
+            log.write()
+        except Exception:
+            return sys.exc_info()
+        return exc_info
 
 
 class Idempotency(DependencyProvider):

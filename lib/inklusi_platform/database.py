@@ -84,8 +84,19 @@ class Database(DependencyProvider):
 
 
 def finish_unit_of_work(worker_ctx, exc_info):
-    """Commit (or roll back) every Database of the worker's service, before anyone is answered."""
-    for dependency in worker_ctx.container.dependencies:
+    """Commit (or roll back) every Database of the worker's service, before anyone is answered.
+
+    Then dependencies that define `unit_of_work_finished(worker_ctx, exc_info)` run (the gateway's
+    audit log writes there): the worker's connection is back in the pool by then, which SQLite's
+    single connection needs, and a record that must outlive a rollback is not rolled back with it.
+    A hook may return a new exc_info to fail the worker.
+    """
+    dependencies = worker_ctx.container.dependencies
+    for dependency in dependencies:
         if isinstance(dependency, Database):
             exc_info = dependency.finish(worker_ctx, exc_info)
+    for dependency in dependencies:
+        hook = getattr(dependency, "unit_of_work_finished", None)
+        if hook is not None:
+            exc_info = hook(worker_ctx, exc_info)
     return exc_info
