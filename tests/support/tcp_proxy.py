@@ -11,7 +11,7 @@ class TcpProxy:
         self._server = None
         self._acceptor = None
         self._links: list[socket.socket] = []
-        self._pool = eventlet.GreenPool()
+        self._pipes: list = []
 
     def start(self):
         self._server = eventlet.listen(("127.0.0.1", self.port or 0))
@@ -27,6 +27,11 @@ class TcpProxy:
         if self._server is not None:
             self._server.close()
             self._server = None
+        # Kill the readers first: closing a socket under a greenthread blocked in recv() does not
+        # wake it, and its stale listener would clash with the next socket given that fd number.
+        for pipe in self._pipes:
+            pipe.kill()
+        self._pipes.clear()
         for link in self._links:
             try:
                 link.shutdown(socket.SHUT_RDWR)
@@ -44,8 +49,7 @@ class TcpProxy:
                 client.close()
                 continue
             self._links += [client, upstream]
-            self._pool.spawn_n(self._pipe, client, upstream)
-            self._pool.spawn_n(self._pipe, upstream, client)
+            self._pipes += [eventlet.spawn(self._pipe, client, upstream), eventlet.spawn(self._pipe, upstream, client)]
 
     @staticmethod
     def _pipe(source, sink):

@@ -23,13 +23,17 @@ class LockoutPolicy:
         return state.locked_until
 
     def register_failure(self, state: LockoutState, now: datetime) -> LockoutState:
-        # Failures count within a window; an old streak starts over rather than locking a careful user.
-        if state.first_failure_at is None or now - state.first_failure_at > self.window:
+        if self.is_locked(state, now):
+            # Counted, but the lock is not extended: else anyone could keep the owner out indefinitely.
+            return replace(state, failures=state.failures + 1)
+        expired_lock = state.locked_until is not None
+        stale = state.first_failure_at is None or now - state.first_failure_at >= self.window
+        if expired_lock or stale:
+            # A served lock or an old streak starts over, so a careful user is not locked by one slip.
             state = LockoutState(failures=0, first_failure_at=now)
-        state = replace(state, failures=state.failures + 1)
-        if state.failures >= self.max_failures:
-            state = replace(state, locked_until=now + self.lock_for)
-        return state
+        failures = state.failures + 1
+        locked_until = now + self.lock_for if failures >= self.max_failures else None
+        return replace(state, failures=failures, locked_until=locked_until)
 
     def register_success(self, state: LockoutState) -> LockoutState:
         return LockoutState()

@@ -1,75 +1,124 @@
-"""What a caller may see of a person record, by permission. One table of rules, applied in one place."""
+"""What a caller may see of a person record, by permission. One table of rules, applied in one place.
+
+The disability `categories` list is never hidden from someone who may read the record: registry
+roles plan pokja, training venues and UEP/KUBE cases by category, and statistics are built from it.
+It says which kind of disability, not a diagnosis. What is said about a person's health in detail
+(limitations, devices, diagnosis, notes) is for roles that need it (UU 27/2022: data kesehatan is
+specific personal data).
+"""
 import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-HEALTH_FIELDS = ("functional_limitations", "assistive_devices", "diagnosis")
-
-
-def mask_number(value: str | None) -> str | None:
-    """NIK and KK: the first four digits (the regency) stay, the rest is hidden."""
-    if not value:
-        return value
-    return value[:4] + "*" * (len(value) - 4)
-
-
-def mask_phone(value: str | None) -> str | None:
-    if not value:
-        return value
-    return value[:3] + "*" * max(0, len(value) - 6) + value[-3:]
+# Not a role permission: granted by `show_contact` together with persons:read.
+CONTACT = "contact"
+NUMBER_STARS = "*" * 12
+PHONE_STARS = "*" * 7
 
 
-def mask_email(value: str | None) -> str | None:
-    if not value or "@" not in value:
-        return value
-    local, _, domain = value.partition("@")
-    return local[:1] + "***@" + domain
+def mask_id_number(value: str) -> str:
+    """NIK and KK: the first four digits (province and regency) stay; a fixed run of stars hides the rest."""
+    return (value[:4] if len(value) > 4 else "") + NUMBER_STARS
 
 
-# (permission that lifts the rule, how the record changes without it)
+def mask_phone(value: str) -> str:
+    """+62 and the last three digits stay, enough to recognise one's own number and no more."""
+    prefix = "+62" if value.startswith("+62") else ""
+    return prefix + PHONE_STARS + (value[-3:] if len(value) - len(prefix) > 6 else "")
+
+
+def mask_email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    return (local[:1] + "***@" + domain) if at else "***"
+
+
+@dataclass(frozen=True)
+class Rule:
+    path: tuple[str, ...]
+    lifted_by: str
+    hide: Callable[[str], str] | None  # None: the field is removed
+
+
+_HEALTH = "persons:read_health"
 RULES = (
-    ("persons:read_nik", lambda p: p.update(nik=mask_number(p.get("nik")), kk=mask_number(p.get("kk")))),
-    # Categories stay for everyone who reads persons: they are needed to plan training and funding,
-    # and statistics are built from them. The details of a person's health are not.
-    ("persons:read_health", lambda p: p.get("disability") and p["disability"].update(
-        {name: None if name == "diagnosis" else [] for name in HEALTH_FIELDS})),
-    ("persons:read_contact", lambda p: (
-        p.update(phone=mask_phone(p.get("phone")), email=mask_email(p.get("email"))),
-        p.get("guardian") and p["guardian"].update(phone=mask_phone(p["guardian"].get("phone"))))),
+    Rule(("nik",), "persons:read_nik", mask_id_number),
+    Rule(("kk",), "persons:read_nik", mask_id_number),
+    # Removed, not emptied: an empty list would claim the person has no limitations.
+    Rule(("disability", "functional_limitations"), _HEALTH, None),
+    Rule(("disability", "assistive_devices"), _HEALTH, None),
+    Rule(("disability", "diagnosis"), _HEALTH, None),
+    Rule(("disability", "notes_health"), _HEALTH, None),
+    Rule(("phone",), CONTACT, mask_phone),
+    Rule(("email",), CONTACT, mask_email),
+    Rule(("guardian", "phone"), CONTACT, mask_phone),
 )
 
 
-def mask_person(person: dict, permissions, show_contact: bool | None = None) -> dict:
-    """A copy of `person` with what the permissions do not cover hidden; the input is not changed."""
-    masked = copy.deepcopy(person)
+def mask_person(person: dict, permissions: Iterable[str], show_contact: bool = False) -> dict:
+    """A copy of `person` with what the permissions do not cover hidden; the input is not changed.
+
+    `show_contact` is the caller's decision that contact data may be shown (the gateway grants it
+    with persons:read_contact on a record inside the caller's reach); it counts only with persons:read.
+    """
     granted = set(permissions)
-    if show_contact is not None:
-        granted = granted | {"persons:read_contact"} if show_contact else granted - {"persons:read_contact"}
-    for permission, hide in RULES:
-        if permission not in granted:
-            hide(masked)
+    if show_contact and "persons:read" in granted:
+        granted.add(CONTACT)
+    masked = copy.deepcopy(person)
+    for rule in RULES:
+        if rule.lifted_by not in granted:
+            _apply(masked, rule)
     return masked
 
 
-# History holds old and new values under dotted field names; the same permissions decide what shows.
-CHANGE_RULES = {
-    "nik": ("persons:read_nik", mask_number),
-    "kk": ("persons:read_nik", mask_number),
-    "phone": ("persons:read_contact", mask_phone),
-    "email": ("persons:read_contact", mask_email),
-    "guardian.phone": ("persons:read_contact", mask_phone),
-    "disability.diagnosis": ("persons:read_health", lambda value: None),
-    "disability.functional_limitations": ("persons:read_health", lambda value: None),
-    "disability.assistive_devices": ("persons:read_health", lambda value: None),
-}
+def _apply(record: dict, rule: Rule) -> None:
+    *parents, field = rule.path
+    holder: Any = record
+    for name in parents:
+        holder = holder.get(name) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict) or field not in holder:
+        return
+    if rule.hide is None:
+        del holder[field]
+    elif holder[field]:
+        holder[field] = rule.hide(str(holder[field]))
 
 
-def mask_changes(changes: dict, permissions) -> dict:
-    """A history entry's {field: [old, new]} with what the permissions do not cover hidden."""
+def mask_changes(changes: dict, permissions: Iterable[str], show_contact: bool = False) -> dict:
+    """A history entry's {field: [old, new]} under the same rules as the record itself.
+
+    Fields are named by dotted paths (`guardian.phone`); a value may also be a whole nested object
+    (`guardian`: {...}), which is masked as the record would be.
+    """
     granted = set(permissions)
+    if show_contact and "persons:read" in granted:
+        granted.add(CONTACT)
+    hidden = [rule for rule in RULES if rule.lifted_by not in granted]
     masked = {}
     for field, values in changes.items():
-        permission, hide = CHANGE_RULES.get(field, (None, None))
-        if permission is None or permission in granted:
-            masked[field] = values
-        else:
-            masked[field] = [hide(value) if isinstance(value, str) else None for value in values]
+        path = tuple(field.split("."))
+        exact = next((rule for rule in hidden if rule.path == path), None)
+        if exact is not None and exact.hide is None:
+            continue  # removed, as from the record
+        shown = []
+        for value in values:
+            if exact is not None and value:
+                value = exact.hide(str(value))
+            elif isinstance(value, dict):
+                value = _mask_nested(path, value, hidden)
+            shown.append(value)
+        masked[field] = shown
     return masked
+
+
+def _mask_nested(path: tuple[str, ...], value: dict, hidden) -> dict:
+    wrapper: dict = {}
+    holder = wrapper
+    for name in path[:-1]:
+        holder = holder.setdefault(name, {})
+    holder[path[-1]] = copy.deepcopy(value)
+    for rule in hidden:
+        _apply(wrapper, rule)
+    for name in path:
+        wrapper = wrapper[name]
+    return wrapper

@@ -3,13 +3,32 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
+ALGORITHM = "HS256"
+KINDS = ("user", "client")
+MIN_SECRET_LENGTH = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash output
+REQUIRED = ("sub", "kind", "org_id", "roles", "areas", "iss", "iat", "exp", "jti")
+
+EXPIRED = "expired"
+BAD_SIGNATURE = "bad_signature"
+WRONG_ISSUER = "wrong_issuer"
+NOT_YET_VALID = "not_yet_valid"
+MALFORMED = "malformed"
+
+_MESSAGES = {EXPIRED: "Token akses sudah kedaluwarsa; perbarui dengan refresh token."}
+# Only expiry gets its own words: it tells a client to refresh. The rest would only help a forger.
+_REFUSED = "Token akses tidak sah; masuk kembali."
+
 
 class InvalidToken(Exception):
-    pass
+    """`reason` is for logs and audit; the message is for the caller."""
+
+    def __init__(self, reason: str):
+        super().__init__(_MESSAGES.get(reason, _REFUSED))
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -19,50 +38,91 @@ class Claims:
     org_id: str
     roles: tuple[str, ...]
     areas: tuple[str, ...]
+    issued_at: datetime
     expires_at: datetime
     token_id: str
 
 
+def _utc(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(UTC)
+
+
+def _from_epoch(value) -> datetime:
+    return datetime.fromtimestamp(int(value), UTC)
+
+
 class TokenIssuer:
-    def __init__(self, secret: str, issuer: str = "inklusi", access_ttl: timedelta = timedelta(minutes=15)):
-        if len(secret) < 32:
-            raise ValueError("JWT secret must be at least 32 characters (RFC 7518 3.2)")
-        self.secret = secret
+    def __init__(self, secret: str, issuer: str = "inklusi", access_ttl: timedelta = timedelta(minutes=15),
+                 leeway: timedelta = timedelta(seconds=30)):
+        if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"JWT secret must be at least {MIN_SECRET_LENGTH} characters")
+        self._secret = secret
         self.issuer = issuer
         self.access_ttl = access_ttl
+        # Several gateway replicas check each other's tokens; their clocks differ by a little.
+        self.leeway = leeway
 
-    def issue_access(self, subject: str, kind: str, org_id: str, roles, areas, now: datetime | None = None):
-        now = now or datetime.now(timezone.utc)
-        expires_at = now + self.access_ttl
-        payload = {"sub": subject, "knd": kind, "org": org_id, "roles": list(roles), "areas": list(areas),
-                   "iss": self.issuer, "iat": int(now.timestamp()), "exp": int(expires_at.timestamp()),
+    def issue_access(self, subject: str, kind: str, org_id: str, roles, areas,
+                     now: datetime | None = None) -> tuple[str, datetime]:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        # Whole seconds, so the expiry returned is exactly the one inside the token.
+        issued_at = _utc(now).replace(microsecond=0)
+        expires_at = issued_at + self.access_ttl
+        payload = {"sub": subject, "kind": kind, "org_id": org_id, "roles": list(roles), "areas": list(areas),
+                   "iss": self.issuer, "iat": int(issued_at.timestamp()), "exp": int(expires_at.timestamp()),
                    "jti": uuid.uuid4().hex}
-        return jwt.encode(payload, self.secret, algorithm="HS256"), expires_at
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM), expires_at
 
     def decode_access(self, token: str, now: datetime | None = None) -> Claims:
-        options = {"require": ["sub", "exp", "iat", "iss"]}
+        # PyJWT checks signature, algorithm and issuer; times are checked here against `now`.
+        options = {"require": list(REQUIRED), "verify_exp": False, "verify_iat": False, "verify_nbf": False}
         try:
-            if now is None:
-                payload = jwt.decode(token, self.secret, algorithms=["HS256"], issuer=self.issuer, options=options)
-            else:  # tests fix the clock
-                payload = jwt.decode(token, self.secret, algorithms=["HS256"], issuer=self.issuer,
-                                     options={**options, "verify_exp": False})
-                if payload["exp"] <= now.timestamp():
-                    raise jwt.ExpiredSignatureError()
-        except jwt.ExpiredSignatureError:
-            raise InvalidToken("Token akses sudah kedaluwarsa; perbarui dengan refresh token.") from None
+            payload = jwt.decode(token, self._secret, algorithms=[ALGORITHM], issuer=self.issuer, options=options)
+        except jwt.InvalidSignatureError:
+            raise InvalidToken(BAD_SIGNATURE) from None
+        except jwt.InvalidIssuerError:
+            raise InvalidToken(WRONG_ISSUER) from None
         except jwt.InvalidTokenError:
-            raise InvalidToken("Token akses tidak sah.") from None
-        return Claims(subject=payload["sub"], kind=payload.get("knd", "user"), org_id=payload.get("org", ""),
-                      roles=tuple(payload.get("roles", ())), areas=tuple(payload.get("areas", ())),
-                      expires_at=datetime.fromtimestamp(payload["exp"], timezone.utc),
-                      token_id=payload.get("jti", ""))
+            raise InvalidToken(MALFORMED) from None
+        claims = _claims(payload)
+        moment = _utc(now)
+        if moment >= claims.expires_at + self.leeway:
+            raise InvalidToken(EXPIRED)
+        if claims.issued_at > moment + self.leeway:
+            raise InvalidToken(NOT_YET_VALID)
+        return claims
+
+
+def _claims(payload: dict) -> Claims:
+    def strings(value) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise InvalidToken(MALFORMED)
+        return tuple(value)
+
+    if payload["kind"] not in KINDS or not isinstance(payload["sub"], str) or not payload["sub"]:
+        raise InvalidToken(MALFORMED)
+    try:
+        issued_at, expires_at = _from_epoch(payload["iat"]), _from_epoch(payload["exp"])
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidToken(MALFORMED) from None
+    return Claims(subject=payload["sub"], kind=payload["kind"], org_id=str(payload["org_id"]),
+                  roles=strings(payload["roles"]), areas=strings(payload["areas"]), issued_at=issued_at,
+                  expires_at=expires_at, token_id=str(payload["jti"]))
 
 
 def hash_refresh_token(plain: str) -> str:
-    return hashlib.sha256(plain.encode()).hexdigest()
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
 
 
 def new_refresh_token() -> tuple[str, str]:
+    """(the token for the client, its SHA-256 for the database); the plain token is never stored.
+
+    256 random bits need no slow hash: nobody can guess one, so a fast digest suffices for lookup.
+    """
     plain = secrets.token_urlsafe(32)
     return plain, hash_refresh_token(plain)

@@ -139,7 +139,8 @@ class PersonRoutes:
         query = read_query(request, HistoryQuery())
         result = self.registry.get_history(person_id, query.get("limit"), query.get("cursor"))
         self.audit(caller, "read", "person_history", person_id)
-        items = [HistoryEntryOut().dump(entry | {"changes": mask_changes(entry["changes"], caller.permissions)})
+        items = [HistoryEntryOut().dump(entry | {"changes": mask_changes(entry["changes"], caller.permissions,
+                                                                 show_contact=caller.can("persons:read_contact"))})
                  for entry in result["items"]]
         return json_response({"items": items, "next_cursor": result["next_cursor"]})
 

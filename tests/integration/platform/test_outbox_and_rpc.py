@@ -79,6 +79,7 @@ def test_events_written_while_broker_is_unreachable_arrive_in_order_after_it_ret
     finally:
         relay.stop()
         runner.wait()
+        relay.publisher.close()
         proxy.stop()
         engine.dispose()
 

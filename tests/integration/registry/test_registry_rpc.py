@@ -3,7 +3,6 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from inklusi_platform import tables
 from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import Conflict, PreconditionFailed, ValidationFailed
 from inklusi_platform.publishing import events_exchange
@@ -11,11 +10,9 @@ from inklusi_platform.unit_of_work import UnitOfWork
 from kombu import Connection, Queue
 from nameko.standalone.rpc import ServiceRpcProxy
 from registry import persons
-from registry.models import Base
 from registry.service import RegistryService
 from sqlalchemy.orm import sessionmaker
 
-from tests.support.databases import reset_database, truncate_all
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -23,21 +20,9 @@ pytestmark = pytest.mark.integration
 ACTOR = {"user_id": "u-staff", "org_id": "lingkar-sosial", "name": "Petugas Uji"}
 
 
-@pytest.fixture(scope="module")
-def registry_schema(postgres_url):
-    # Until the registry's first Alembic revision exists, the tables come straight from the models.
-    url = reset_database(postgres_url, "inklusi_test_registry_core", None)
-    engine = sa.create_engine(url)
-    tables.metadata.create_all(engine)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture
-def registry_db(registry_schema):
-    truncate_all(registry_schema)
-    return registry_schema
+def registry_db(pg_database):
+    return pg_database("registry")
 
 
 @pytest.fixture
