@@ -50,3 +50,13 @@ def notifications_of(uow, person_id: str) -> list[dict]:
          "source_event_id": n.source_event_id}
         for n in rows
     ]
+
+
+def persons_merged(uow, payload: dict) -> int:
+    """The registry folded one record into another: what was owed to the old id is owed to the kept one."""
+    result = uow.session.execute(
+        sa.update(Notification)
+        .where(Notification.person_id == payload["merged_person_id"])
+        .values(person_id=payload["kept_person_id"])
+    )
+    return result.rowcount

@@ -17,6 +17,10 @@ class NotifyService(ServiceBase):
     def on_consent_withdrawn(self, event):
         intake.consent_withdrawn(self.db, event.payload)
 
+    @event_handler("registry", "persons_merged")
+    def on_persons_merged(self, event):
+        intake.persons_merged(self.db, event.payload)
+
     @rpc
     def get_notifications(self, person_id: str) -> list[dict]:
         return intake.notifications_of(self.db, person_id)

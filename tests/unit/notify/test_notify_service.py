@@ -71,3 +71,13 @@ def test_withdrawing_consent_for_training_leaves_messages_pending(uow):
         "person_id": "p5", "kecamatan_code": "35.07.25", "consent_id": "c2", "purpose": "pelatihan"}))
     uow.commit()
     assert [n["status"] for n in service.get_notifications("p5")] == ["pending"]
+
+
+def test_a_merge_repoints_what_is_owed_to_the_kept_record(uow):
+    service = worker_factory(NotifyService, db=uow)
+    service.on_person_registered(registered("old"))
+    service.on_persons_merged(event("persons_merged", {
+        "kept_person_id": "kept", "merged_person_id": "old", "kecamatan_code": "35.07.25"}))
+    uow.commit()
+    assert service.get_notifications("old") == []
+    assert [n["kind"] for n in service.get_notifications("kept")] == ["welcome"]
