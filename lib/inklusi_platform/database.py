@@ -51,7 +51,7 @@ class Database(DependencyProvider):
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx) -> UnitOfWork:
-        uow = UnitOfWork(self.sessions(), self.container.service_name)
+        uow = UnitOfWork(self.sessions(), self.container.service_name, sessions=self.sessions)
         self.units[worker_ctx] = uow
         return uow
 

@@ -16,8 +16,10 @@ class UnitOfWork:
     Events go to the outbox table in the same transaction as the data, so either both happen or neither.
     """
 
-    def __init__(self, session: Session, source: str, correlation_id: str | None = None):
+    def __init__(self, session: Session, source: str, correlation_id: str | None = None, sessions=None):
         self.session = session
+        # For long jobs that commit in batches of their own (imports); ordinary work uses `session`.
+        self.sessions = sessions
         self.source = source
         self._correlation_id = correlation_id
         self.emitted: list[dict] = []
