@@ -4,8 +4,6 @@
 
 Uses the local PostgreSQL and RabbitMQ (a throwaway vhost). Prints figures; asserts nothing.
 """
-import inklusi_platform.green  # noqa: F401
-
 import argparse
 import time
 import uuid
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from kombu import Connection, Queue
 from sqlalchemy.orm import sessionmaker
 
+import inklusi_platform.green  # noqa: F401
 from inklusi_platform import tables
 from inklusi_platform.engines import make_engine
 from inklusi_platform.outbox import OutboxRelay

@@ -1,15 +1,16 @@
 """Root of the test suite. The monkey patch must happen before anything else imports socket."""
-import inklusi_platform.green  # noqa: F401  (first, always)
-
 import os
 
 import pytest
 import sqlalchemy as sa
 
+import inklusi_platform.green  # noqa: F401  (first, always)
 from inklusi_platform.config import service_config
 from inklusi_platform.engines import make_engine
 from tests.support.databases import reset_database, truncate_all
 from tests.support.web import WebSession, free_port
+
+pytest_plugins = ["tests.support.gateway_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 

@@ -3,7 +3,7 @@
 Entries are written in their own transaction, so a refused or failed request is still on record
 even though its own work was rolled back.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -22,7 +22,7 @@ def record(sessions, *, principal, action: str, resource: str, resource_ids, cor
     """
     if action not in ACTIONS or outcome not in OUTCOMES:
         raise ValueError(f"unknown audit action/outcome {action}/{outcome}")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     entries = [
         AuditEntry(
             at=now,

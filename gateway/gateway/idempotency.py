@@ -3,7 +3,7 @@
 Field connections drop mid-request; the frontend retries with the same key. A placeholder row is
 written before the work starts, so two copies arriving together cannot both do it.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,7 @@ def run_once(sessions, request, principal: str, produce) -> Response:
             with session.begin():
                 session.add(IdempotentResponse(principal=principal, key=key, fingerprint=fingerprint,
                                                status=IN_PROGRESS, body="", headers={},
-                                               created_at=datetime.now(timezone.utc)))
+                                               created_at=datetime.now(UTC)))
         except IntegrityError:
             return _replay(session, principal, key, fingerprint)
 

@@ -9,7 +9,7 @@ VARIABLES = {
     "AMQP_URI": (DEFAULT_AMQP_URI, "RabbitMQ connection for RPC and events."),
     "DATA_DIR": ("./data", "Folder for the SQLite files used when no database URL is set."),
     "<SERVICE>_DATABASE_URL": ("", "Database of one service, e.g. REGISTRY_DATABASE_URL; wins over DATABASE_URL."),
-    "DATABASE_URL": ("sqlite:///$DATA_DIR/<service>.db", "Database of the service in this process (one per container)."),
+    "DATABASE_URL": ("sqlite:///$DATA_DIR/<service>.db", "Database of the service in this process."),
     "LOG_LEVEL": ("INFO", "Level of the JSON logs written to stdout."),
     "MAX_WORKERS": ("10", "Concurrent workers per service process; also the AMQP prefetch."),
     "EVENT_MAX_ATTEMPTS": ("5", "Deliveries of an event before it is dead-lettered."),

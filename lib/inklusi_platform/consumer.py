@@ -9,7 +9,7 @@ nameko's own event_handler acks a message whose handler raised and throws it awa
 """
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 from marshmallow import ValidationError
@@ -123,7 +123,7 @@ class EventConsumer(EventHandler):
             ATTEMPTS_HEADER: attempt,
             ERROR_HEADER: error[:1000],
             QUEUE_HEADER: self.queue.name,
-            FAILED_AT_HEADER: datetime.now(timezone.utc).isoformat(),
+            FAILED_AT_HEADER: datetime.now(UTC).isoformat(),
         })
         to_dlq = permanent or attempt >= self.max_attempts
         target = self.dlq_name if to_dlq else self.retry_queue_name

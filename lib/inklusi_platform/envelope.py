@@ -1,7 +1,7 @@
 """The envelope around every event: id, type, version, time, source, correlation id and payload."""
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -13,7 +13,7 @@ class EnvelopeSchema(Schema):
     event_id = fields.UUID(required=True)
     type = fields.String(required=True, validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$"))
     version = fields.Integer(required=True, validate=validate.Range(min=1))
-    occurred_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     source = fields.String(required=True)
     correlation_id = fields.String(load_default=None, allow_none=True)
     payload = fields.Dict(required=True)
@@ -41,7 +41,7 @@ def build_envelope(source: str, name: str, version: int, payload: dict, correlat
         "event_id": str(uuid.uuid4()),
         "type": f"{source}.{name}",
         "version": version,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(UTC).isoformat(),
         "source": source,
         "correlation_id": correlation_id,
         "payload": payload,

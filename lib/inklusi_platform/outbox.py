@@ -1,7 +1,7 @@
 """The outbox relay: publishes committed events in order, with publisher confirms, and marks them sent."""
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -55,7 +55,7 @@ class OutboxRelay:
                     failure = exc
                     break
                 session.execute(
-                    sa.update(outbox).where(outbox.c.id == row.id).values(published_at=datetime.now(timezone.utc))
+                    sa.update(outbox).where(outbox.c.id == row.id).values(published_at=datetime.now(UTC))
                 )
                 published += 1
         # Raised after the commit, so the rows already published stay marked as sent.

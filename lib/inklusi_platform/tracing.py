@@ -4,7 +4,10 @@ from weakref import WeakKeyDictionary
 from nameko.extensions import DependencyProvider
 
 from inklusi_platform.context import (
-    CORRELATION_KEY, new_correlation_id, reset_correlation_id, set_correlation_id,
+    CORRELATION_KEY,
+    new_correlation_id,
+    reset_correlation_id,
+    set_correlation_id,
 )
 
 

@@ -1,6 +1,6 @@
 """One worker's unit of work: a session, and the events it will publish when (and only if) it commits."""
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -38,7 +38,7 @@ class UnitOfWork:
                 routing_key=name,
                 body=json.dumps(envelope, ensure_ascii=False),
                 correlation_id=self.correlation_id,
-                created_at=datetime.now(timezone.utc),
+                created_at=datetime.now(UTC),
             )
         )
         self.emitted.append(envelope)
@@ -47,7 +47,7 @@ class UnitOfWork:
     def mark_processed(self, consumer: str, event_id: str) -> None:
         self.session.execute(
             sa.insert(processed_events).values(
-                consumer=consumer, event_id=event_id, processed_at=datetime.now(timezone.utc)
+                consumer=consumer, event_id=event_id, processed_at=datetime.now(UTC)
             )
         )
 

@@ -1,5 +1,5 @@
 """Routes of /v1/auth: tokens for users and partner clients, and revoking refresh tokens."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from werkzeug.wrappers import Response
 
@@ -34,7 +34,7 @@ class AuthRoutes:
             self.audit(None, "login", "session", data.get("username") or data.get("client_id"),
                        outcome="denied", detail="locked" if refused.locked_until else "bad credentials")
             if refused.locked_until:
-                seconds = max(1, int((refused.locked_until - datetime.now(timezone.utc)).total_seconds()))
+                seconds = max(1, int((refused.locked_until - datetime.now(UTC)).total_seconds()))
                 raise HttpProblem(423, str(refused), headers={"Retry-After": str(seconds)}) from None
             raise HttpProblem(401, str(refused)) from None
         tokens = accounts.issue_tokens(session, self.guard.tokens, principal, refresh_days)

@@ -6,11 +6,25 @@ from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas.common import AreaPageQuery, PageQuery
 from gateway.schemas.groups import (
-    ActivityIn, AssessmentIn, CoverageOut, FamilyMemberIn, MemberEndIn, MemberIn, MemberOut, MembersQuery,
-    PaguyubanIn, PaguyubanOut, PokjaIn, PokjaOut, PokjaPatch, PokjaQuery, StatsOut, StatsQuery,
+    ActivityIn,
+    AssessmentIn,
+    CoverageOut,
+    FamilyMemberIn,
+    MemberEndIn,
+    MemberIn,
+    MemberOut,
+    MembersQuery,
+    PaguyubanIn,
+    PaguyubanOut,
+    PokjaIn,
+    PokjaOut,
+    PokjaPatch,
+    PokjaQuery,
+    StatsOut,
+    StatsQuery,
 )
-from gateway.schemas.common import AreaPageQuery
 from inklusi_platform.errors import NotFound
 
 
@@ -166,13 +180,14 @@ class GroupRoutes:
         return self.idempotent(request, caller, produce)
 
     @route("GET", "/v1/paguyuban/<paguyuban_id>/members", summary="Family members of a paguyuban",
-           tag="paguyuban", permission="paguyuban:read", errors=(404,))
+           tag="paguyuban", permission="paguyuban:read", query=PageQuery, errors=(404,))
     def list_paguyuban_members(self, request, paguyuban_id):
         caller = self.guard.caller(request, "paguyuban:read")
         self._paguyuban_in_scope(caller, paguyuban_id)
-        members = self.registry.list_paguyuban_members(paguyuban_id)
+        query = read_query(request, PageQuery())
+        members = self.registry.list_paguyuban_members(paguyuban_id, False, query.get("limit"), query.get("cursor"))
         self.audit(caller, "read", "paguyuban_member", paguyuban_id)
-        return json_response({"items": members, "next_cursor": None})
+        return json_response(members)
 
     @route("POST", "/v1/paguyuban/<paguyuban_id>/activities", summary="Record an activity", tag="paguyuban",
            permission="paguyuban:write", body=ActivityIn, status=201, errors=(404,))
@@ -189,12 +204,13 @@ class GroupRoutes:
         return self.idempotent(request, caller, produce)
 
     @route("GET", "/v1/paguyuban/<paguyuban_id>/activities", summary="Activities of a paguyuban",
-           tag="paguyuban", permission="paguyuban:read", errors=(404,))
+           tag="paguyuban", permission="paguyuban:read", query=PageQuery, errors=(404,))
     def list_paguyuban_activities(self, request, paguyuban_id):
         caller = self.guard.caller(request, "paguyuban:read")
         self._paguyuban_in_scope(caller, paguyuban_id)
-        return json_response({"items": self.registry.list_paguyuban_activities(paguyuban_id),
-                              "next_cursor": None})
+        query = read_query(request, PageQuery())
+        return json_response(self.registry.list_paguyuban_activities(paguyuban_id, query.get("limit"),
+                                                                     query.get("cursor")))
 
     @route("GET", "/v1/stats/registry", summary="Aggregate counts; no personal records", tag="stats",
            permission="stats:read", query=StatsQuery, response=StatsOut)

@@ -5,8 +5,16 @@ from gateway.presenting import expected_version, person_view, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
 from gateway.schemas.registry import (
-    ConsentIn, ConsentOut, ConsentWithdrawalIn, HistoryEntryOut, HistoryQuery, MergeIn, PersonIn, PersonOut,
-    PersonPatch, PersonQuery,
+    ConsentIn,
+    ConsentOut,
+    ConsentWithdrawalIn,
+    HistoryEntryOut,
+    HistoryQuery,
+    MergeIn,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PersonQuery,
 )
 from inklusi_platform.errors import Conflict, NotFound
 

@@ -26,7 +26,8 @@ EXPORT_MAX_ROWS = 100_000
 class TransferRoutes:
     def _job_for(self, caller, job_id: str) -> dict:
         job = self.registry.get_import(job_id)
-        if caller.scope.areas is not None and job.get("requested_by", {}).get("user_id") != caller.principal:
+        # Field staff see their own uploads; unscoped roles (admin) see all.
+        if caller.scope.areas is not None and job.get("requested_by") != caller.principal:
             raise NotFound("Pekerjaan impor tidak ditemukan.")
         return job
 

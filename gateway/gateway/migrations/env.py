@@ -1,6 +1,5 @@
 """Alembic environment of the gateway."""
-from inklusi_platform.migrations import run_env
-
 from gateway.models import Base
+from inklusi_platform.migrations import run_env
 
 run_env(Base.metadata)

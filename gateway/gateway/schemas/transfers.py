@@ -6,7 +6,8 @@ from gateway.schemas.common import AREA_CODE, Strict
 
 class ImportQuery(Strict):
     mode = fields.String(load_default="valid_rows", validate=validate.OneOf(("valid_rows", "all_or_nothing")),
-                         metadata={"description": "valid_rows imports the good rows; all_or_nothing none if any is bad."})
+                         metadata={"description": "valid_rows imports the good rows; all_or_nothing none if one "
+                                                  "is bad."})
 
 
 class ImportJobOut(Strict):
@@ -19,7 +20,8 @@ class ImportJobOut(Strict):
     started_at = fields.String(allow_none=True)
     finished_at = fields.String(allow_none=True)
     failure_reason = fields.String(allow_none=True)
-    requested_by = fields.Dict(allow_none=True)
+    requested_by = fields.String(allow_none=True, metadata={"description": "Principal that uploaded the file."})
+    areas = fields.List(fields.String(), allow_none=True)
 
 
 class ExportQuery(Strict):

@@ -66,10 +66,10 @@ class PokjaStageChanged(PokjaRef):
 
 
 register("registry", "person_registered", PersonRegistered, description="A person with a disability was registered.")
-register("registry", "person_updated", PersonUpdated, description="A person's record changed; names the fields, not values.")
+register("registry", "person_updated", PersonUpdated, description="A person's record changed (field names only).")
 register("registry", "person_moved", PersonMoved, description="A person's residence moved to another desa/kelurahan.")
 register("registry", "person_deceased", PersonDeceased, description="A person was recorded as deceased.")
-register("registry", "persons_merged", PersonsMerged, description="Two records of one person were merged; re-point references.")
+register("registry", "persons_merged", PersonsMerged, description="Two records of one person were merged.")
 register("registry", "consent_withdrawn", ConsentWithdrawn, description="A person withdrew consent for a purpose.")
 register("registry", "pokja_formed", PokjaFormed, description="A pokja was formed.")
 register("registry", "pokja_member_joined", PokjaMemberJoined, description="A person joined a pokja.")

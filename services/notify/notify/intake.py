@@ -1,5 +1,5 @@
 """What notify owes people when registry facts arrive; plain functions over a unit of work."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -18,7 +18,7 @@ def welcome_registered_person(uow, event) -> Notification:
         status="pending",
         source_event_id=event.event_id,
         correlation_id=event.correlation_id,
-        created_at=datetime.now(timezone.utc),
+        created_at=datetime.now(UTC),
     )
     uow.session.add(notification)
     uow.session.flush()

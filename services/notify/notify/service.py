@@ -2,7 +2,6 @@
 from inklusi_platform.consumer import event_handler
 from inklusi_platform.entrypoints import rpc
 from inklusi_platform.service import ServiceBase
-
 from notify import intake
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 
+from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from registry import history
 from registry.models.persons import PURPOSES, Consent, Person
 from registry.schemas import ConsentInput, check_consent, combine, load, refuse

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+
 from inklusi_platform.errors import NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
-
 from registry.models.persons import Person, PersonChange
 
 # Dates people mean (consent given "today", age) are Malang dates, not UTC ones.

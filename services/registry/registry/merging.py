@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
-from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from sqlalchemy.orm.exc import StaleDataError
 
+from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
+from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from registry import history, persons
 from registry.models.persons import Consent, DuplicateFlag, Person
 

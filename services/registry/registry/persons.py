@@ -6,12 +6,12 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
-from inklusi_platform.pagination import clamp_limit, decode_cursor, page
-from inklusi_platform.regions import regions
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
+from inklusi_platform.pagination import clamp_limit, decode_cursor, page
+from inklusi_platform.regions import regions
 from registry import consents, history
 from registry.disability import CATEGORIES, GANDA
 from registry.duplicates import likely_duplicates

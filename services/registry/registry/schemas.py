@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from inklusi_platform.errors import ValidationFailed
-from inklusi_platform.regions import DESA_KELURAHAN, KECAMATAN, MALANG_RAYA, covers, regions
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.regions import DESA_KELURAHAN, KECAMATAN, MALANG_RAYA, covers, regions
 from registry.disability import derive_categories
 from registry.models.persons import CHANNELS, CONSENT_FORMS, FORMATS, GIVERS, PURPOSES
 from registry.nik import check_kk, check_nik, clean_number

@@ -3,10 +3,13 @@
 The platform commits the unit of work (data and events together) after the entrypoint returns,
 and rolls it back when it raises; nothing here commits.
 """
-from inklusi_platform.entrypoints import rpc
-from inklusi_platform.service import ServiceBase
+import base64
+import binascii
 
-from registry import consents, contacts, history, merging, persons
+from inklusi_platform.entrypoints import rpc, timer
+from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.service import ServiceBase
+from registry import consents, contacts, coverage, history, imports, merging, paguyuban, persons, pokja, stats
 
 
 class RegistryService(ServiceBase):
@@ -76,8 +79,106 @@ class RegistryService(ServiceBase):
     def person_area(self, person_id: str) -> dict:
         return persons.person_area(self.db, person_id)
 
-    # --- pokja and paguyuban ---------------------------------------------------------------------
-    # (entrypoints added by the lead)
+    # --- pokja ----------------------------------------------------------------------------------
 
-    # --- imports ---------------------------------------------------------------------------------
-    # (entrypoints added by the lead)
+    @rpc
+    def form_pokja(self, data: dict, actor: dict) -> dict:
+        return pokja.form_pokja(self.db, data, actor)
+
+    @rpc
+    def get_pokja(self, pokja_id: str) -> dict:
+        return pokja.get_pokja(self.db, pokja_id)
+
+    @rpc
+    def list_pokja(self, areas, filters=None, limit=None, cursor=None) -> dict:
+        return pokja.list_pokja(self.db, areas, filters, limit, cursor)
+
+    @rpc
+    def update_pokja(self, pokja_id: str, changes: dict, expected_version, actor: dict) -> dict:
+        return pokja.update_pokja(self.db, pokja_id, changes, expected_version, actor)
+
+    @rpc
+    def assess_pokja(self, pokja_id: str, data: dict, actor: dict) -> dict:
+        return pokja.assess_pokja(self.db, pokja_id, data, actor)
+
+    @rpc
+    def add_pokja_member(self, pokja_id: str, data: dict, actor: dict) -> dict:
+        return pokja.add_member(self.db, pokja_id, data, actor)
+
+    @rpc
+    def end_pokja_membership(self, pokja_id: str, person_id: str, left_on: str, actor: dict) -> dict:
+        return pokja.end_membership(self.db, pokja_id, person_id, left_on, actor)
+
+    @rpc
+    def list_pokja_members(self, pokja_id: str, include_past: bool = False) -> list:
+        return pokja.list_members(self.db, pokja_id, include_past)
+
+    @rpc
+    def coverage(self) -> dict:
+        return coverage.coverage(self.db)
+
+    # --- paguyuban keluarga ---------------------------------------------------------------------
+
+    @rpc
+    def create_paguyuban(self, data: dict, actor: dict) -> dict:
+        return paguyuban.create_paguyuban(self.db, data, actor)
+
+    @rpc
+    def get_paguyuban(self, paguyuban_id: str) -> dict:
+        return paguyuban.get_paguyuban(self.db, paguyuban_id)
+
+    @rpc
+    def list_paguyuban(self, areas, filters=None, limit=None, cursor=None) -> dict:
+        return paguyuban.list_paguyuban(self.db, areas, filters, limit, cursor)
+
+    @rpc
+    def add_paguyuban_member(self, paguyuban_id: str, data: dict, actor: dict) -> dict:
+        return paguyuban.add_member(self.db, paguyuban_id, data, actor)
+
+    @rpc
+    def list_paguyuban_members(self, paguyuban_id: str, include_past: bool = False, limit=None,
+                               cursor=None) -> dict:
+        return paguyuban.list_members(self.db, paguyuban_id, include_past, limit, cursor)
+
+    @rpc
+    def record_paguyuban_activity(self, paguyuban_id: str, data: dict, actor: dict) -> dict:
+        return paguyuban.record_activity(self.db, paguyuban_id, data, actor)
+
+    @rpc
+    def list_paguyuban_activities(self, paguyuban_id: str, limit=None, cursor=None) -> dict:
+        return paguyuban.list_activities(self.db, paguyuban_id, limit, cursor)
+
+    # --- statistics -----------------------------------------------------------------------------
+
+    @rpc
+    def registry_stats(self, areas) -> dict:
+        return stats.registry_stats(self.db, areas)
+
+    # --- imports --------------------------------------------------------------------------------
+
+    @rpc
+    def start_import(self, filename: str, content_base64: str, mode: str, actor: dict, areas) -> dict:
+        try:
+            content = base64.b64decode(content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed("Berkas tidak terbaca", {"file": ["Isi berkas rusak (bukan base64)."]}) from None
+        return imports.create_job(self.db, filename, content, mode, actor, areas)
+
+    @rpc
+    def get_import(self, job_id: str) -> dict:
+        return imports.get_job(self.db, job_id)
+
+    @rpc
+    def list_imports(self, limit=None, cursor=None) -> dict:
+        return imports.list_jobs(self.db, limit, cursor)
+
+    @rpc
+    def get_import_errors(self, job_id: str) -> str:
+        return imports.error_report_csv(self.db, job_id)
+
+    @timer(interval=1)
+    def run_queued_imports(self):
+        """Replicas poll for queued jobs; claiming one is atomic, so each runs once."""
+        job_id = imports.claim_next_job(self.db.sessions)
+        if job_id is not None:
+            imports.run_job(self.db.sessions, job_id)

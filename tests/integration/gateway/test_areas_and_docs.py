@@ -1,8 +1,8 @@
 """Reference areas, the OpenAPI document and the docs page."""
 import pytest
 
-from gateway.routes import routes_of
 from gateway.openapi import openapi_path
+from gateway.routes import routes_of
 from gateway.service import GatewayService
 
 pytestmark = pytest.mark.integration

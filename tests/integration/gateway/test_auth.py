@@ -1,7 +1,7 @@
 """Logins, lockout, refresh rotation and revocation through the real gateway."""
 import pytest
 
-from tests.integration.gateway.conftest import PASSWORD
+from tests.support.gateway_fixtures import PASSWORD
 
 pytestmark = pytest.mark.integration
 

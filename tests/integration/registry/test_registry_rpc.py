@@ -3,16 +3,16 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from kombu import Connection, Queue
+from nameko.standalone.rpc import ServiceRpcProxy
+from sqlalchemy.orm import sessionmaker
+
 from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import Conflict, PreconditionFailed, ValidationFailed
 from inklusi_platform.publishing import events_exchange
 from inklusi_platform.unit_of_work import UnitOfWork
-from kombu import Connection, Queue
-from nameko.standalone.rpc import ServiceRpcProxy
 from registry import persons
 from registry.service import RegistryService
-from sqlalchemy.orm import sessionmaker
-
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration

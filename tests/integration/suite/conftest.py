@@ -3,9 +3,6 @@ import pytest
 
 from notify.service import NotifyService
 from registry.service import RegistryService
-from tests.integration.gateway.conftest import (  # noqa: F401  (fixtures shared with the gateway tests)
-    as_user, cheap_password_hashing, gateway, gateway_config, gateway_db, login, seeded_accounts,
-)
 
 LAWANG_DESA = "35.07.25.2001"  # Sidoluhur, Lawang, Kabupaten Malang
 BATU_DESA = "35.79.01.1001"  # Temas, Kecamatan Batu, Kota Batu

@@ -4,7 +4,7 @@ from werkzeug.routing import Map, Rule
 
 from gateway.routes import routes_of
 from gateway.service import GatewayService
-from tests.integration.gateway.conftest import PASSWORD
+from tests.support.gateway_fixtures import PASSWORD
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,6 @@
 """The notify service's handlers, through nameko's worker_factory: no broker, a real SQLite unit of work."""
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ def uow(engine_for, sqlite_url):
 
 def event(name, payload, correlation_id="corr-1"):
     return Event(event_id=str(uuid.uuid4()), type=f"registry.{name}", version=1,
-                 occurred_at=datetime.now(timezone.utc), source="registry", correlation_id=correlation_id,
+                 occurred_at=datetime.now(UTC), source="registry", correlation_id=correlation_id,
                  payload=payload)
 
 

@@ -5,8 +5,8 @@ from inklusi_platform.context import reset_correlation_id, set_correlation_id
 from inklusi_platform.logs import JsonFormatter
 
 
-def format_record(message, **extra):
-    record = logging.LogRecord("registry.persons", logging.WARNING, __file__, 1, message, (), None)
+def format_record(message, *args, **extra):
+    record = logging.LogRecord("registry.persons", logging.WARNING, __file__, 1, message, args, None)
     for key, value in extra.items():
         setattr(record, key, value)
     return json.loads(JsonFormatter("registry").format(record))
@@ -15,7 +15,7 @@ def format_record(message, **extra):
 def test_log_line_is_json_with_service_and_current_correlation_id():
     token = set_correlation_id("req-77")
     try:
-        line = format_record("hello %s" % "world")
+        line = format_record("hello %s", "world")
     finally:
         reset_correlation_id(token)
     assert line["message"] == "hello world"

@@ -2,8 +2,9 @@
 import csv
 from pathlib import Path
 
-import inklusi_platform.regions as regions_module
 import pytest
+
+import inklusi_platform.regions as regions_module
 from inklusi_platform.regions import (
     MALANG_RAYA,
     Region,

@@ -1,9 +1,10 @@
 """Registry domain tests run on SQLite through a real UnitOfWork; no broker."""
 import pytest
+from sqlalchemy.orm import sessionmaker
+
 from inklusi_platform import tables
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry.models import Base
-from sqlalchemy.orm import sessionmaker
 
 ACTOR = {"user_id": "u-staff", "org_id": "lingkar-sosial", "name": "Petugas Uji"}
 

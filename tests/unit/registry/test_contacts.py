@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+
 from inklusi_platform.errors import NotFound
 from registry import consents, contacts, history, persons
 

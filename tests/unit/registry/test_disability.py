@@ -1,5 +1,6 @@
 """Disability categories: validated, deduplicated, ordered, `ganda` derived."""
 import pytest
+
 from registry.disability import CATEGORIES, derive_categories, split_categories
 
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+
 from registry.duplicates import is_likely_duplicate, likely_duplicates, name_similarity, normalise_name
 
 

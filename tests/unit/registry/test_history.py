@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import pytest
+
 from inklusi_platform.errors import NotFound, ValidationFailed
 from registry import history, persons
 

@@ -1,5 +1,6 @@
 """Header mapping: Indonesian column names, however written, to registry fields."""
 import pytest
+
 from registry.importing.headers import FIELD_LABELS, REQUIRED, Cell, header_key, map_headers
 
 TEMPLATE = [

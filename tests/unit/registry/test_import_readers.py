@@ -4,6 +4,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+
 from registry.importing.readers import Sheet, SpreadsheetError, iter_rows
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+
 from registry.importing.headers import Cell, map_headers
 from registry.importing.readers import Sheet
 from registry.importing.report import write_error_report_csv

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from registry import consents, history, merging, persons
 from registry.models.persons import DuplicateFlag

@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 import pytest
+
 from registry.nik import InvalidNik, NikInfo, check_kk, check_nik, mask_nik, parse_nik
 
 TODAY = date(2025, 6, 1)

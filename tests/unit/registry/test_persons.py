@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+
 from inklusi_platform import tables
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from registry import history, persons

@@ -1,5 +1,6 @@
 """Phone numbers from field forms become E.164 or are refused in Indonesian."""
 import pytest
+
 from registry.phones import normalise_phone
 
 

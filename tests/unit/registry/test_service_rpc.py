@@ -6,8 +6,9 @@ import json
 from datetime import date
 
 import pytest
-from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from nameko.testing.services import worker_factory
+
+from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from registry import history
 from registry.service import RegistryService
 

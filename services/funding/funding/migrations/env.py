@@ -1,6 +1,5 @@
 """Alembic environment of the funding service."""
-from inklusi_platform.migrations import run_env
-
 from funding.models import Base
+from inklusi_platform.migrations import run_env
 
 run_env(Base.metadata)

@@ -1,4 +1,4 @@
-"""A running gateway on the real RabbitMQ and PostgreSQL, with one account per role."""
+"""Fixtures of a running gateway on the real RabbitMQ and PostgreSQL, with one account per role (a pytest plugin)."""
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import sessionmaker
