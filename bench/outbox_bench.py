@@ -4,6 +4,9 @@
 
 Uses the local PostgreSQL and RabbitMQ (a throwaway vhost). Prints figures; asserts nothing.
 """
+# isort: off
+import inklusi_platform.green  # noqa: F401  (first: monkey-patches before socket is imported)
+# isort: on
 import argparse
 import time
 import uuid
@@ -13,7 +16,6 @@ import sqlalchemy as sa
 from kombu import Connection, Queue
 from sqlalchemy.orm import sessionmaker
 
-import inklusi_platform.green  # noqa: F401
 from inklusi_platform import tables
 from inklusi_platform.engines import make_engine
 from inklusi_platform.outbox import OutboxRelay

@@ -1,10 +1,12 @@
 """Root of the test suite. The monkey patch must happen before anything else imports socket."""
+# isort: off
+import inklusi_platform.green  # noqa: F401  (first: monkey-patches before socket is imported)
+# isort: on
 import os
 
 import pytest
 import sqlalchemy as sa
 
-import inklusi_platform.green  # noqa: F401  (first, always)
 from inklusi_platform.config import service_config
 from inklusi_platform.engines import make_engine
 from tests.support.databases import reset_database, truncate_all
