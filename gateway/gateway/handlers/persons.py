@@ -4,10 +4,12 @@ from gateway.bodies import json_response, read_json, read_query
 from gateway.presenting import expected_version, person_view, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas.common import AreaPageQuery
 from gateway.schemas.registry import (
     ConsentIn,
     ConsentOut,
     ConsentWithdrawalIn,
+    DuplicateFlagOut,
     HistoryEntryOut,
     HistoryQuery,
     MergeIn,
@@ -162,6 +164,27 @@ class PersonRoutes:
         kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor())
         self.audit(caller, "update", "person", [person_id, data["merge_id"]], detail="merge")
         return record_response(person_view(kept, caller), kept)
+
+    @route("GET", "/v1/duplicate-flags", summary="Likely duplicates waiting for review, in the caller's areas",
+           tag="persons", permission="persons:merge", query=AreaPageQuery, response=DuplicateFlagOut, paged=True)
+    def list_duplicate_flags(self, request):
+        caller = self.guard.caller(request, "persons:merge")
+        query = read_query(request, AreaPageQuery())
+        result = self.registry.list_duplicate_flags(caller.scope.filter_areas(query.get("area")),
+                                                    query.get("limit"), query.get("cursor"))
+        return json_response({"items": [DuplicateFlagOut().dump(f) for f in result["items"]],
+                              "next_cursor": result["next_cursor"]})
+
+    @route("POST", "/v1/duplicate-flags/<flag_id>/dismissal", summary="Two different people after all",
+           tag="persons", permission="persons:merge", response=DuplicateFlagOut, status=201, errors=(404, 409))
+    def dismiss_duplicate_flag(self, request, flag_id):
+        caller = self.guard.caller(request, "persons:merge")
+        flag = self.registry.get_duplicate_flag(flag_id)
+        if not caller.scope.allows(flag.get("kecamatan_code")):
+            raise NotFound("Tanda kemungkinan data ganda ini tidak ditemukan.")
+        dismissed = self.registry.dismiss_duplicate_flag(flag_id, caller.actor())
+        self.audit(caller, "update", "duplicate_flag", flag_id, detail="dismissed")
+        return json_response(DuplicateFlagOut().dump(dismissed), status=201)
 
 
 def _jsonable(data: dict) -> dict:

@@ -159,3 +159,15 @@ class MergeIn(Strict):
 
 class HistoryQuery(PageQuery):
     pass
+
+
+class DuplicateFlagOut(Strict):
+    id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    candidate_id = fields.String(required=True)
+    score = fields.Float(required=True)
+    status = fields.String(required=True)
+    kecamatan_code = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    resolved_at = fields.String(allow_none=True)
+    resolved_by = fields.String(allow_none=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from registry import history, persons
+from registry.models.groups import PaguyubanMember, PokjaMembership
 from registry.models.persons import Consent, DuplicateFlag, Person
 
 
@@ -35,6 +36,7 @@ def merge_persons(uow, keep_id: str, merge_id: str, actor) -> dict:
     uow.session.execute(sa.update(Consent).where(Consent.person_id == merged.id).values(person_id=keep.id))
     at = history.now()
     _settle_flags(uow, keep.id, merged.id, history.actor_ids(actor)[0], at)
+    _repoint_groups(uow, keep.id, merged.id)
     old_status = merged.status
     merged.status, merged.merged_into, merged.updated_at = "merged", keep.id, at
     # The kept record changed too (it holds more consents now), so its version moves.
@@ -71,6 +73,33 @@ def _settle_flags(uow, keep_id: str, merged_id: str, user_id: str, at) -> None:
         else:
             flag.candidate_id = keep_id
         uow.session.flush()
+
+
+def _repoint_groups(uow, keep_id: str, merged_id: str) -> None:
+    """Pokja memberships and paguyuban care links follow the person to the kept record.
+
+    Where both records already sat in the same pokja, the merged record's membership ends that day
+    (one person, one active membership); past memberships move too, so the history stays whole.
+    """
+    kept_in = set(uow.session.scalars(sa.select(PokjaMembership.pokja_id).where(
+        PokjaMembership.person_id == keep_id, PokjaMembership.left_on.is_(None))))
+    for membership in uow.session.scalars(sa.select(PokjaMembership).where(PokjaMembership.person_id == merged_id)):
+        if membership.left_on is None and membership.pokja_id in kept_in:
+            membership.left_on = history.today()
+        membership.person_id = keep_id
+    uow.session.flush()
+    for member in uow.session.scalars(sa.select(PaguyubanMember)):
+        if merged_id in (member.cares_for or []):
+            member.cares_for = sorted({keep_id if pid == merged_id else pid for pid in member.cares_for})
+    uow.session.flush()
+
+
+def get_duplicate_flag(uow, flag_id: str) -> dict:
+    flag = uow.session.get(DuplicateFlag, flag_id) if isinstance(flag_id, str) else None
+    if flag is None:
+        raise NotFound("Tanda kemungkinan data ganda ini tidak ditemukan.")
+    kecamatan = uow.session.scalar(sa.select(Person.kecamatan_code).where(Person.id == flag.person_id))
+    return flag_dict(flag, kecamatan)
 
 
 def flag_dict(flag: DuplicateFlag, kecamatan_code: str | None = None) -> dict:

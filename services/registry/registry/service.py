@@ -62,6 +62,10 @@ class RegistryService(ServiceBase):
         return merging.list_duplicate_flags(self.db, areas, limit, cursor)
 
     @rpc
+    def get_duplicate_flag(self, flag_id: str) -> dict:
+        return merging.get_duplicate_flag(self.db, flag_id)
+
+    @rpc
     def dismiss_duplicate_flag(self, flag_id: str, actor: dict) -> dict:
         return merging.dismiss_duplicate_flag(self.db, flag_id, actor)
 

@@ -124,3 +124,20 @@ def test_bad_nik_gets_a_clear_422_and_nothing_is_stored(gateway, registry_servic
     messages = " ".join(e["message"] if isinstance(e, dict) else e for e in response.json()["errors"]["nik"]).lower()
     assert fragment in messages
     assert web.get("/v1/persons").json()["items"] == []
+
+
+def test_likely_duplicates_are_flagged_reviewed_and_merged(two_persons, as_user):
+    staff = as_user("staf_lawang")
+    again = staff.post("/v1/persons", json=person_payload("3507255203900009", LAWANG_DESA, name="Siti Aminah."))
+    assert again.status_code == 201
+    assert [d["person_id"] for d in again.json()["likely_duplicates"]] == [two_persons["lawang"]["id"]]
+    flags = staff.get("/v1/duplicate-flags").json()["items"]
+    assert len(flags) == 1
+    assert as_user("dinsos_batu").get("/v1/duplicate-flags").status_code == 403
+    assert as_user("admin").get("/v1/duplicate-flags", params={"area": "35.79"}).json()["items"] == []
+
+    merged = staff.post(f"/v1/persons/{two_persons['lawang']['id']}/merge", json={"merge_id": again.json()["id"]})
+    assert merged.status_code == 200, merged.text
+    assert staff.get("/v1/duplicate-flags").json()["items"] == []
+    signpost = as_user("admin").get(f"/v1/persons/{again.json()['id']}").json()
+    assert (signpost["status"], signpost["merged_into"]) == ("merged", two_persons["lawang"]["id"])

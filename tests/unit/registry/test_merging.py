@@ -160,3 +160,27 @@ def test_dismissing_a_flag(uow, actor, pair):
     # Two people judged different are not flagged again when one of them is edited.
     persons.update_person(uow, dup["id"], {"name": "Siti Aminah"}, None, actor)
     assert flags(uow) == {(dup["id"], keep["id"]): "dismissed"}
+
+
+def test_pokja_memberships_and_paguyuban_care_follow_the_kept_record(uow, actor, pair):
+    from registry import paguyuban, pokja
+
+    keep, dup = pair
+    both = pokja.form_pokja(uow, {"name": "Pokja Lawang", "area_code": "35.07.25", "formed_on": "2025-01-01"}, actor)
+    only_dup = pokja.form_pokja(uow, {"name": "Pokja Batik", "area_code": "35.07.25", "formed_on": "2025-01-01"},
+                                actor)
+    pokja.add_member(uow, both["id"], {"person_id": keep["id"], "role": "anggota", "joined_on": "2025-02-01"}, actor)
+    pokja.add_member(uow, both["id"], {"person_id": dup["id"], "role": "anggota", "joined_on": "2025-02-01"}, actor)
+    pokja.add_member(uow, only_dup["id"], {"person_id": dup["id"], "role": "ketua", "joined_on": "2025-02-01"},
+                     actor)
+    family = paguyuban.create_paguyuban(uow, {"kecamatan_code": "35.07.25", "name": "Paguyuban Lawang",
+                                              "formed_on": "2025-01-01"}, actor)
+    paguyuban.add_member(uow, family["id"], {"name": "Ibu Sri", "relation": "ibu", "cares_for": [dup["id"]]}, actor)
+
+    merging.merge_persons(uow, keep["id"], dup["id"], actor)
+
+    assert sorted((m["left_on"] or "") for m in pokja.list_members(uow, both["id"], include_past=True)
+                  if m["person_id"] == keep["id"]) == ["", "2025-06-01"]  # one active, the merged one ended
+    assert [(m["person_id"], m["role"]) for m in pokja.list_members(uow, only_dup["id"])] == [(keep["id"], "ketua")]
+    members = paguyuban.list_members(uow, family["id"])["items"]
+    assert members[0]["cares_for"] == [keep["id"]]
