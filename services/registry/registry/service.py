@@ -6,6 +6,8 @@ and rolls it back when it raises; nothing here commits.
 import base64
 import binascii
 
+import eventlet
+
 from inklusi_platform.entrypoints import rpc, timer
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.service import ServiceBase
@@ -185,4 +187,5 @@ class RegistryService(ServiceBase):
         """Replicas poll for queued jobs; claiming one is atomic, so each runs once."""
         job_id = imports.claim_next_job(self.db.sessions)
         if job_id is not None:
-            imports.run_job(self.db.sessions, job_id)
+            # Yield between batches so requests are served while a large file imports.
+            imports.run_job(self.db.sessions, job_id, progress=lambda _counts: eventlet.sleep(0))
