@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -195,6 +195,31 @@ def claim_next_job(session_factory) -> str | None:
         claimed = _mark_running(session, job_id)
         session.commit()
         return job_id if claimed else None
+
+
+# A 10 MiB upload (the gateway's limit) imports in minutes; a job running this long lost its worker.
+STALLED_AFTER = timedelta(hours=2)
+
+
+def requeue_stalled(session_factory, older_than: timedelta = STALLED_AFTER) -> list[str]:
+    """Queue again the jobs whose worker died mid-run (a crash, a deploy), so none stays running forever.
+
+    Running a job again is safe: rows already imported are skipped by NIK, and the partial run's
+    row errors and counts are cleared first.
+    """
+    cutoff = history.now() - older_than
+    with session_factory() as session, session.begin():
+        stalled = list(session.scalars(
+            sa.select(ImportJob.id).where(ImportJob.status == "running", ImportJob.started_at < cutoff)
+            .with_for_update(skip_locked=True)))
+        if stalled:
+            session.execute(sa.delete(ImportRowError).where(ImportRowError.job_id.in_(stalled)))
+            session.execute(sa.update(ImportJob).where(ImportJob.id.in_(stalled)).values(
+                status="queued", started_at=None, row_count=0, created_count=0, skipped_existing_count=0,
+                error_count=0))
+    for job_id in stalled:
+        log.warning("import job %s had stalled; queued again", job_id)
+    return stalled
 
 
 def _mark_running(session, job_id: str, from_status: str = "queued") -> bool:

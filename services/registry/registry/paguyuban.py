@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import regions
-from registry import history
+from registry import history, memberships
 from registry.group_schemas import (
     ActivityInput,
     PaguyubanInput,
@@ -46,14 +46,7 @@ def load_paguyuban(uow, paguyuban_id) -> Paguyuban:
 
 
 def _member_counts(uow, ids: list[str]) -> dict[str, int]:
-    if not ids:
-        return {}
-    rows = uow.session.execute(
-        sa.select(PaguyubanMember.paguyuban_id, sa.func.count()).where(
-            PaguyubanMember.paguyuban_id.in_(ids), PaguyubanMember.left_on.is_(None)
-        ).group_by(PaguyubanMember.paguyuban_id)
-    )
-    return dict(rows.all())
+    return memberships.active_counts(uow, PaguyubanMember.paguyuban_id, PaguyubanMember.left_on, ids)
 
 
 def paguyuban_dict(paguyuban: Paguyuban, member_count: int) -> dict:

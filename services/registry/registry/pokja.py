@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import regions
-from registry import history
+from registry import history, memberships
 from registry.group_schemas import (
     AssessmentInput,
     MembershipInput,
@@ -65,14 +65,7 @@ def _latest_assessments(uow, pokja_ids: list[str]) -> dict[str, dict]:
 
 
 def _member_counts(uow, pokja_ids: list[str]) -> dict[str, int]:
-    if not pokja_ids:
-        return {}
-    rows = uow.session.execute(
-        sa.select(PokjaMembership.pokja_id, sa.func.count()).where(
-            PokjaMembership.pokja_id.in_(pokja_ids), PokjaMembership.left_on.is_(None)
-        ).group_by(PokjaMembership.pokja_id)
-    )
-    return dict(rows.all())
+    return memberships.active_counts(uow, PokjaMembership.pokja_id, PokjaMembership.left_on, pokja_ids)
 
 
 def pokja_dict(pokja: Pokja, latest: dict | None, member_count: int) -> dict:

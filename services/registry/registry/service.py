@@ -185,6 +185,7 @@ class RegistryService(ServiceBase):
     @timer(interval=1)
     def run_queued_imports(self):
         """Replicas poll for queued jobs; claiming one is atomic, so each runs once."""
+        imports.requeue_stalled(self.db.sessions)
         job_id = imports.claim_next_job(self.db.sessions)
         if job_id is not None:
             # Yield between batches so requests are served while a large file imports.

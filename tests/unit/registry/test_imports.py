@@ -3,7 +3,7 @@ import argparse
 import csv
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -475,3 +475,21 @@ def test_the_import_command_all_or_nothing_and_refused_files(registry_sessions, 
     assert "bukan .csv atau .xlsx" in capsys.readouterr().err
     args = command(str(tmp_path / "tidak-ada.csv"))
     assert args.handler(args, {"DATABASE_URL": sqlite_url}) == 2
+
+
+def test_a_job_left_running_by_a_dead_worker_is_queued_again_and_finishes(registry_sessions, fresh_uow, actor):
+    content, bad = field_file(total=40, bad_every=10)
+    job = make_job(fresh_uow, actor, content)
+    assert imports.claim_next_job(registry_sessions) == job["id"]  # the worker took it, then died
+    assert imports.requeue_stalled(registry_sessions) == []  # a fresh claim is left alone
+    with registry_sessions() as session, session.begin():
+        session.execute(sa.update(ImportJob).where(ImportJob.id == job["id"]).values(
+            started_at=history.now() - imports.STALLED_AFTER - timedelta(minutes=1), row_count=7, error_count=3))
+
+    assert imports.requeue_stalled(registry_sessions) == [job["id"]]
+    assert read(fresh_uow, imports.get_job, job["id"])["counts"] == {
+        "rows": 0, "created": 0, "skipped_existing": 0, "errors": 0}
+    assert imports.claim_next_job(registry_sessions) == job["id"]
+    finished = imports.run_job(registry_sessions, job["id"])
+    assert finished["status"] == "done"
+    assert finished["counts"] == {"rows": 40, "created": 40 - len(bad), "skipped_existing": 0, "errors": len(bad)}
