@@ -25,7 +25,8 @@ def encode_cursor(key: dict) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict | None:
+def decode_cursor(cursor: str | None, **types) -> dict | None:
+    """The key a cursor holds; with `types` (name=str, id=str) each of those keys must be there, of that type."""
     if not cursor:
         return None
     try:
@@ -33,7 +34,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
         raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]}) from None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in types.items()):
         raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]})
     return value
 

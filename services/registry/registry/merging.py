@@ -120,9 +120,7 @@ def list_duplicate_flags(uow, areas, limit=None, cursor=None) -> dict:
     """Open flags whose (newer) record lives in the areas, oldest first: the review queue."""
     areas = persons.check_areas(areas)
     limit = clamp_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after.get("at"), str) and isinstance(after.get("id"), str)):
-        raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]})
+    after = decode_cursor(cursor, at=str, id=str)
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
     query = (sa.select(DuplicateFlag, Person.kecamatan_code)

@@ -29,13 +29,6 @@ from registry.schemas import combine, load, refuse
 NOT_FOUND = "Paguyuban ini tidak ditemukan."
 
 
-def _cursor(cursor, **types) -> dict | None:
-    after = decode_cursor(cursor)
-    if after is not None and not all(isinstance(after.get(k), t) for k, t in types.items()):
-        raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]})
-    return after
-
-
 # --- the paguyuban -------------------------------------------------------------------------------
 
 def load_paguyuban(uow, paguyuban_id) -> Paguyuban:
@@ -74,7 +67,7 @@ def list_paguyuban(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     areas = check_areas(areas)
     filters = check_filters(filters, {"kecamatan_code": None})
     limit = clamp_limit(limit)
-    after = _cursor(cursor, kecamatan_code=str)
+    after = decode_cursor(cursor, kecamatan_code=str)
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
     query = sa.select(Paguyuban)
@@ -204,7 +197,7 @@ def list_members(uow, paguyuban_id: str, include_past: bool = False, limit=None,
     """A page of members by name then id; past members too when asked."""
     load_paguyuban(uow, paguyuban_id)
     limit = clamp_limit(limit)
-    after = _cursor(cursor, name=str, id=str)
+    after = decode_cursor(cursor, name=str, id=str)
     query = sa.select(PaguyubanMember).where(PaguyubanMember.paguyuban_id == paguyuban_id)
     if not include_past:
         query = query.where(PaguyubanMember.left_on.is_(None))
@@ -253,7 +246,7 @@ def list_activities(uow, paguyuban_id: str, limit=None, cursor=None) -> dict:
     """A page of activities, the most recently held first."""
     load_paguyuban(uow, paguyuban_id)
     limit = clamp_limit(limit)
-    after = _cursor(cursor, held_on=str, id=str)
+    after = decode_cursor(cursor, held_on=str, id=str)
     query = sa.select(PaguyubanActivity).where(PaguyubanActivity.paguyuban_id == paguyuban_id)
     if after is not None:
         held_on, errors = load_date(after["held_on"], "cursor")

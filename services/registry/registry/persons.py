@@ -194,9 +194,7 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     areas = check_areas(areas)
     filters = _check_filters(filters)
     limit = clamp_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after.get("name"), str) and isinstance(after.get("id"), str)):
-        raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]})
+    after = decode_cursor(cursor, name=str, id=str)
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
 

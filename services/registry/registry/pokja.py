@@ -104,9 +104,7 @@ def list_pokja(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     areas = check_areas(areas)
     filters = check_filters(filters, {"stage": STAGES, "kecamatan_code": None})
     limit = clamp_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after.get("name"), str) and isinstance(after.get("id"), str)):
-        raise ValidationFailed("cursor tidak dikenali", {"cursor": ["Cursor tidak valid."]})
+    after = decode_cursor(cursor, name=str, id=str)
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
     query = sa.select(Pokja)

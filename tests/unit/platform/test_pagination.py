@@ -33,3 +33,12 @@ def test_page_sets_next_cursor_only_when_more_rows_exist():
     assert [r["id"] for r in first["items"]] == [0, 1, 2]
     assert decode_cursor(first["next_cursor"]) == {"id": 2}
     assert page(rows[:3], 3, lambda r: r)["next_cursor"] is None
+
+
+def test_cursor_keys_can_be_required_with_their_types():
+    cursor = encode_cursor({"name": "Siti", "id": "p1"})
+    assert decode_cursor(cursor, name=str, id=str) == {"name": "Siti", "id": "p1"}
+    with pytest.raises(ValidationFailed):
+        decode_cursor(encode_cursor({"name": "Siti"}), name=str, id=str)
+    with pytest.raises(ValidationFailed):
+        decode_cursor(encode_cursor({"name": 5, "id": "p1"}), name=str, id=str)
