@@ -1,4 +1,5 @@
 """One worker's unit of work: a session, and the events it will publish when (and only if) it commits."""
+import contextlib
 import json
 from datetime import UTC, datetime
 
@@ -43,6 +44,20 @@ class UnitOfWork:
         )
         self.emitted.append(envelope)
         return envelope["event_id"]
+
+    @contextlib.contextmanager
+    def savepoint(self):
+        """Run a write that may break a unique rule (a racing writer got in first) so that, when it
+        fails, the rest of the unit of work survives and the winner can still be looked up.
+
+        Not on SQLite: one connection serialises writers there, so the race cannot happen, and
+        pysqlite's savepoints would commit early. Callers catch IntegrityError around this.
+        """
+        self.session.flush()  # earlier work stays outside the savepoint
+        nested = self.session.get_bind().dialect.name != "sqlite"
+        with self.session.begin_nested() if nested else contextlib.nullcontext():
+            yield
+            self.session.flush()
 
     def mark_processed(self, consumer: str, event_id: str) -> None:
         self.session.execute(

@@ -114,13 +114,9 @@ def _guarding_kecamatan(uow, kecamatan_code: str):
 
     In a savepoint (not on SQLite, which serialises writers) so the rest of the unit of work survives.
     """
-    session = uow.session
-    session.flush()
-    guard = session.begin_nested() if session.get_bind().dialect.name != "sqlite" else contextlib.nullcontext()
     try:
-        with guard:
+        with uow.savepoint():
             yield
-            session.flush()
     except IntegrityError:
         _refuse_second(uow, kecamatan_code)
         raise

@@ -277,18 +277,12 @@ def refuse_known_nik(uow, nik: str, other_than: str | None = None) -> None:
 def guarding_nik(uow, nik: str, person_id: str):
     """Write what the block changes; a NIK taken by someone between our check and our write is a Conflict.
 
-    The write runs in a savepoint so that, when it fails, the rest of the unit of work (an
-    import's earlier rows, say) survives and the existing record can still be looked up. Not on
-    SQLite: there one connection serialises writers, so the race cannot happen, and pysqlite's
-    savepoints would commit early. A version that moved under us is a PreconditionFailed.
+    In a savepoint, so an import's earlier rows survive a refused one. A version that moved
+    under us is a PreconditionFailed.
     """
-    session = uow.session
-    session.flush()  # earlier work stays outside the savepoint
-    guard = session.begin_nested() if session.get_bind().dialect.name != "sqlite" else contextlib.nullcontext()
     try:
-        with guard:
+        with uow.savepoint():
             yield
-            session.flush()
     except IntegrityError:
         refuse_known_nik(uow, nik, other_than=person_id)
         raise

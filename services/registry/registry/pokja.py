@@ -275,13 +275,9 @@ def _guarding_rules(uow):
 
     In a savepoint (not on SQLite, which serialises writers anyway) so the unit of work survives.
     """
-    session = uow.session
-    session.flush()
-    guard = session.begin_nested() if session.get_bind().dialect.name != "sqlite" else contextlib.nullcontext()
     try:
-        with guard:
+        with uow.savepoint():
             yield
-            session.flush()
     except IntegrityError:
         raise Conflict("Keanggotaan ini bentrok dengan perubahan lain yang baru saja disimpan; muat ulang.",
                        {}) from None
