@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from inklusi_platform.config import service_config
 from inklusi_platform.engines import make_engine
-from tests.support.databases import reset_database, truncate_all
+from tests.support.databases import database_name, reset_database, truncate_all
 from tests.support.web import WebSession, free_port
 
 pytest_plugins = ["tests.support.gateway_fixtures"]
@@ -30,7 +30,7 @@ def migrated_databases(postgres_url):
 
     def get(package: str) -> str:
         if package not in made:
-            made[package] = reset_database(postgres_url, f"inklusi_test_{package}", package)
+            made[package] = reset_database(postgres_url, database_name(package), package)
         return made[package]
 
     return get

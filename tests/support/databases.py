@@ -1,7 +1,17 @@
 """Test databases: made fresh once per run, emptied between tests."""
+import os
+
 import sqlalchemy as sa
 
 from inklusi_platform import migrations
+
+
+# Parallel checkouts on one server each set their own prefix, so their runs never drop each other's data.
+PREFIX = os.environ.get("TEST_DB_PREFIX", "inklusi_test")
+
+
+def database_name(name: str) -> str:
+    return f"{PREFIX}_{name}"
 
 
 def reset_database(server_url: str, name: str, package: str | None) -> str:

@@ -6,7 +6,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from inklusi_platform import tables
 from inklusi_platform.publishing import events_exchange
 from tests.integration.platform.services import Base, Switches
-from tests.support.databases import reset_database
+from tests.support.databases import database_name, reset_database
 
 pytestmark = pytest.mark.integration
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 def platform_databases(postgres_url):
     urls = {}
     for name in ("ledger", "tally"):
-        url = reset_database(postgres_url, f"inklusi_test_{name}", None)
+        url = reset_database(postgres_url, database_name(name), None)
         engine = sa.create_engine(url)
         tables.metadata.create_all(engine)
         Base.metadata.create_all(engine)
