@@ -33,6 +33,7 @@ STATUS_OF = (
     (errors.Conflict, 409),
     (errors.PreconditionFailed, 412),
     (errors.Forbidden, 403),
+    (errors.Unavailable, 503),
     (ValidationError, 422),
     (ServiceTimeout, 504),
     (UnknownService, 503),
@@ -57,6 +58,10 @@ def error_response(exc: Exception, correlation_id: str, path: str) -> Response:
     for exc_type, status in STATUS_OF:
         if isinstance(exc, exc_type):
             extra = {}
+            if isinstance(exc, errors.Unavailable):
+                retry_after = str((exc.details or {}).get("retry_after", 5))
+                return problem_response(503, str(exc), correlation_id=correlation_id, instance=path,
+                                        headers={"Retry-After": retry_after})
             if isinstance(exc, errors.DomainError) and exc.details:
                 extra["errors" if status == 422 else "details"] = exc.details
             if isinstance(exc, ValidationError):

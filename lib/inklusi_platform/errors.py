@@ -45,4 +45,12 @@ class Forbidden(DomainError):
     """The caller's role does not allow this."""
 
 
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """A dependency (database, broker, another service) is away; nothing was changed, try again later.
+
+    `details` may hold {"retry_after": seconds}. The gateway answers 503 with Retry-After.
+    """
+
+
 EXPECTED = (DomainError,)
