@@ -186,3 +186,25 @@ def test_reschedule_needs_if_match_and_attendance_completes(lawang_training, as_
     assert done["payload"]["person_id"] == person and done["payload"]["topic"] == "kewirausahaan"
     [rescheduled] = training_events("session_rescheduled")
     assert rescheduled["payload"]["person_ids"] == [person]
+
+
+def test_a_withdrawn_consent_cancels_open_enrolments_and_passes_the_place_on(lawang_training, as_user,
+                                                                               training_events):
+    admin, staff = as_user("admin"), as_user("staf_lawang")
+    training_id = lawang_training["training"]["id"]
+    people = [register(admin, n) for n in (51, 52, 53)]
+    for person in people:
+        assert staff.post(f"/v1/trainings/{training_id}/enrolments", json={"person_id": person}).status_code == 201
+    [consent] = admin.get(f"/v1/persons/{people[0]}/consents").json()["items"]
+    withdrawn = admin.post(f"/v1/persons/{people[0]}/consents/{consent['id']}/withdrawal",
+                           json={"reason": "Tidak ingin didata lagi"})
+    assert withdrawn.status_code == 201, withdrawn.text
+
+    [cancelled] = wait_for(lambda: training_events("enrolment_cancelled"), timeout=20, message="enrolment_cancelled")
+    assert cancelled["payload"]["person_id"] == people[0]
+    assert cancelled["payload"]["reason"] == "consent_withdrawn"
+    [promoted] = wait_for(lambda: training_events("enrolment_promoted"), timeout=15, message="enrolment_promoted")
+    assert promoted["payload"]["person_id"] == people[2]
+    statuses = {e["person_id"]: e["status"] for e in staff.get(
+        f"/v1/trainings/{training_id}/enrolments?include_cancelled=true").json()["items"]}
+    assert statuses == {people[0]: "cancelled", people[1]: "confirmed", people[2]: "confirmed"}
