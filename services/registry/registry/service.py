@@ -11,8 +11,19 @@ import eventlet
 from inklusi_platform.entrypoints import rpc, timer
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.service import ServiceBase
-from registry import consents, contacts, coverage, history, imports, merging, paguyuban, persons, pokja, stats
-from registry import participants  # for the training service; a line of its own to keep merges simple
+from registry import (
+    consents,
+    contacts,
+    coverage,
+    history,
+    imports,
+    merging,
+    paguyuban,
+    participants,
+    persons,
+    pokja,
+    stats,
+)
 
 
 class RegistryService(ServiceBase):

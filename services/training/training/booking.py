@@ -54,9 +54,9 @@ def refuse_clash(uow, starts_at, ends_at, venue_id, trainer_ids, ignore_session_
     if clash is None:
         return
     what = "Pelatih yang dipilih" if clash["resource"] == "trainer" else f"Tempat {clash['venue_name']}"
+    when = f"{_wib_text(clash['starts_at'])}–{_wib_text(clash['ends_at'], time_only=True)} WIB"
     raise Conflict(
-        f"{what} sudah terjadwal pada sesi lain yang bentrok: "
-        f"'{clash['training_title']}' {_wib_text(clash['starts_at'])}–{_wib_text(clash['ends_at'], time_only=True)} WIB "
+        f"{what} sudah terjadwal pada sesi lain yang bentrok: '{clash['training_title']}' {when} "
         f"(sesi {clash['session_id']}).",
         {"clash": clash},
     )

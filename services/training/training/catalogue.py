@@ -73,10 +73,6 @@ def create_trainer(uow, data, actor) -> dict:
     return trainer_dict(trainer)
 
 
-def get_venue(uow, venue_id: str) -> dict:
-    return venue_dict(load_row(uow, Venue, venue_id))
-
-
 def _by_name(uow, model, key: str, view, limit, cursor, where=()) -> dict:
     limit = clamp_limit(limit)
     after = decode_cursor(cursor, name=str, id=str)

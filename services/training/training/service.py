@@ -47,10 +47,6 @@ class TrainingService(ServiceBase):
         return catalogue.create_venue(self.db, data, actor)
 
     @rpc
-    def get_venue(self, venue_id: str) -> dict:
-        return catalogue.get_venue(self.db, venue_id)
-
-    @rpc
     def list_venues(self, areas, limit=None, cursor=None) -> dict:
         return catalogue.list_venues(self.db, areas, limit, cursor)
 

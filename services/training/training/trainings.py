@@ -16,15 +16,7 @@ from training.records import capacity_of, check_version, load_session, load_trai
 from training.schemas import ReasonInput, RescheduleInput, SessionInput, TrainingInput, load
 from training.times import from_wib, now, utc_iso, wib_iso
 
-
-
 # --- reading -------------------------------------------------------------------------------------
-
-
-
-
-
-
 
 def trainers_of(uow, session_ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {sid: [] for sid in session_ids}

@@ -31,6 +31,8 @@ def test_completion_at_three_of_four_sessions_is_announced_once(uow, setting):
     assert len(emitted(uow, "attendance_recorded")) == 4
     found = history.completions_of(uow, ["rajin", "jarang"])
     assert [c["topic"] for c in found["rajin"]] == ["kewirausahaan"] and found["jarang"] == []
+    assert [(h["status"], h["completed_at"] is None) for h in history.training_history(uow, "jarang")] == [
+        ("confirmed", True)]
     summary = attendance.attendance_of(uow, training["id"])
     assert {p["person_id"]: p["attended_sessions"] for p in summary["participants"]} == {"rajin": 4, "jarang": 1}
 
