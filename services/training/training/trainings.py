@@ -110,7 +110,8 @@ def _check_resources(uow, venue_id, trainer_ids) -> None:
     errors = {}
     if uow.session.get(Venue, venue_id, with_for_update=True) is None:
         errors["venue_id"] = ["Tempat pelatihan ini tidak ditemukan."]
-    unknown = [t for t in dict.fromkeys(trainer_ids) if uow.session.get(Trainer, t, with_for_update=True) is None]
+    # Locked in id order, so two bookings sharing trainers cannot deadlock.
+    unknown = [t for t in sorted(set(trainer_ids)) if uow.session.get(Trainer, t, with_for_update=True) is None]
     if unknown:
         errors["trainer_ids"] = [f"Pelatih tidak ditemukan: {', '.join(unknown)}."]
     if errors:
