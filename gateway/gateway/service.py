@@ -14,13 +14,14 @@ from gateway.handlers.auth import AuthRoutes
 from gateway.handlers.docs import DocsRoutes
 from gateway.handlers.groups import GroupRoutes
 from gateway.handlers.persons import PersonRoutes
+from gateway.handlers.training import TrainingRoutes
 from gateway.handlers.transfers import TransferRoutes
 from gateway.routes import route
 from inklusi_platform.service import ServiceBase, health_report
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     DocsRoutes, ServiceBase):
+                     TrainingRoutes, DocsRoutes, ServiceBase):
     name = "gateway"
 
     guard = Guard()

@@ -25,6 +25,7 @@ VARIABLES = {
     "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
+    "COMPLETION_SHARE": ("0.75", "Share of a training's sessions a participant attends to complete it."),
 }
 
 
@@ -62,4 +63,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
         "ROLES_FILE": env.get("ROLES_FILE", ""),
+        "COMPLETION_SHARE": float(env.get("COMPLETION_SHARE", "0.75")),
     }

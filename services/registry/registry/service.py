@@ -11,7 +11,19 @@ import eventlet
 from inklusi_platform.entrypoints import rpc, timer
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.service import ServiceBase
-from registry import consents, contacts, coverage, history, imports, merging, paguyuban, persons, pokja, stats
+from registry import (
+    consents,
+    contacts,
+    coverage,
+    history,
+    imports,
+    merging,
+    paguyuban,
+    participants,
+    persons,
+    pokja,
+    stats,
+)
 
 
 class RegistryService(ServiceBase):
@@ -84,6 +96,10 @@ class RegistryService(ServiceBase):
     @rpc
     def person_area(self, person_id: str) -> dict:
         return persons.person_area(self.db, person_id)
+
+    @rpc
+    def participant_profiles(self, ids: list) -> list:
+        return participants.participant_profiles(self.db, ids)
 
     # --- pokja ----------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import pytest
 
 from notify.service import NotifyService
 from registry.service import RegistryService
+from training.service import TrainingService
 
 LAWANG_DESA = "35.07.25.2001"  # Sidoluhur, Lawang, Kabupaten Malang
 BATU_DESA = "35.79.01.1001"  # Temas, Kecamatan Batu, Kota Batu
@@ -32,6 +33,13 @@ def registry_service(container_factory, make_config, pg_database):
 @pytest.fixture
 def notify_service(container_factory, make_config, pg_database):
     container = container_factory(NotifyService, make_config("notify", pg_database("notify")))
+    container.start()
+    return container
+
+
+@pytest.fixture
+def training_service(container_factory, make_config, pg_database):
+    container = container_factory(TrainingService, make_config("training", pg_database("training")))
     container.start()
     return container
 

@@ -46,6 +46,63 @@ def test_responses_match_their_documented_schemas(two_persons, as_user, web_sess
         assert documented_errors(response, method, path.split("?")[0]) == {}, path
 
 
+def test_training_responses_match_their_documented_schemas(two_persons, training_service, as_user):
+    admin = as_user("admin")
+    person_id = two_persons["lawang"]["id"]
+    calls = [
+        ("POST", "/v1/programmes", {"title": "Paralegal", "topic": "paralegal", "organiser_org": "FOMI",
+                                    "audience": "terbuka_wilayah"}),
+        ("POST", "/v1/venues", {"name": "Balai Desa", "address": "Sidoluhur", "desa_code": "35.07.25.2001",
+                                "features": ["parking"]}),
+        ("POST", "/v1/trainers", {"name": "Pelatih", "organisation": "FOMI", "topics": ["paralegal"]}),
+    ]
+    made = {}
+    for method, path, body in calls:
+        response = admin.request(method, path, json=body)
+        assert documented_errors(response, method, path) == {}, path
+        made[path] = response.json()["id"]
+    training = admin.post("/v1/trainings", json={
+        "programme_id": made["/v1/programmes"], "title": "Paralegal Lawang", "area_code": "35.07.25",
+        "sessions": [{"starts_at": "2026-12-05T09:00:00", "ends_at": "2026-12-05T12:00:00",
+                      "venue_id": made["/v1/venues"], "trainer_ids": [made["/v1/trainers"]], "capacity": 5}]})
+    assert documented_errors(training, "POST", "/v1/trainings") == {}
+    base = f"/v1/trainings/{training.json()['id']}"
+    session_id = training.json()["sessions"][0]["id"]
+    calls = [
+        ("POST", f"{base}/enrolments", {"person_id": person_id, "needs": ["easy_read"]}, {}),
+        ("GET", f"{base}/enrolments", None, {}),
+        ("GET", f"{base}/accommodations", None, {}),
+        ("POST", f"{base}/accommodations", {"session_id": session_id, "kind": "easy_read", "status": "arranged"},
+         {}),
+        ("POST", f"{base}/accommodations", {"session_id": session_id, "kind": "step_free_access",  # fisik
+                                            "status": "waived", "reason": "Balai desa tanpa tangga"}, {}),
+        ("POST", f"{base}/sessions/{session_id}/confirmation", None, {}),
+        ("POST", f"{base}/attendance", {"session_id": session_id, "sheet": [{"person_id": person_id,
+                                                                            "present": True}]}, {}),
+        ("GET", f"{base}/attendance", None, {}),
+        ("GET", f"{base}/sessions", None, {}),
+        ("POST", f"{base}/sessions", {"starts_at": "2026-12-06T09:00:00", "ends_at": "2026-12-06T12:00:00",
+                                      "venue_id": made["/v1/venues"], "capacity": 5}, {}),
+        ("GET", base, None, {}),
+        ("GET", "/v1/trainings", None, {}),
+        ("GET", "/v1/programmes", None, {}),
+        ("GET", "/v1/venues", None, {}),
+        ("GET", "/v1/trainers", None, {}),
+    ]
+    for method, path, body, headers in calls:
+        response = admin.request(method, path, json=body, headers=headers)
+        assert documented_errors(response, method, path) == {}, path
+    path = f"{base}/sessions/{session_id}"
+    moved = admin.patch(path, json={"starts_at": "2026-12-05T10:00:00", "ends_at": "2026-12-05T13:00:00",
+                                    "reason": "Mundur"}, headers={"If-Match": admin.get(base).headers["ETag"]})
+    assert documented_errors(moved, "PATCH", path) == {}
+    enrolment_id = admin.get(f"{base}/enrolments").json()["items"][0]["id"]
+    path = f"{base}/enrolments/{enrolment_id}/cancellation"
+    assert documented_errors(admin.post(path), "POST", path) == {}
+    path = f"{base}/sessions/{session_id}/cancellation"
+    assert documented_errors(admin.post(path, json={"reason": "Banjir"}), "POST", path) == {}
+
+
 def test_problem_responses_match_the_problem_schema(gateway, web_session):
     from gateway.openapi import ProblemSchema
 

@@ -12,7 +12,8 @@ ROLES_FILE = Path(__file__).resolve().parents[3] / "gateway" / "gateway" / "acce
 EXPECTED_PERMISSIONS = {
     "persons:read", "persons:write", "persons:read_nik", "persons:read_health", "persons:read_contact",
     "persons:export", "persons:merge", "pokja:read", "pokja:write", "paguyuban:read", "paguyuban:write",
-    "imports:write", "stats:read", "coverage:read", "training:read", "training:write", "funding:propose",
+    "imports:write", "stats:read", "coverage:read", "training:read", "training:write", "training:participants",
+    "funding:propose",
     "funding:verify", "funding:recommend", "funding:approve", "funding:disburse", "funding:read", "audit:read",
     "accounts:manage", "areas:read", "events:subscribe",
 }
@@ -87,7 +88,9 @@ def test_registry_roles(book):
     assert holders(book, "persons:read_health") == {"admin", "ngo_staff", "ppd_companion"}
     assert holders(book, "persons:export") == {"admin", "ngo_staff"}
     assert holders(book, "pokja:write") == {"admin", "ngo_staff"}
-    assert holders(book, "training:write") == {"admin", "ngo_staff"}
+    # NGO staff, PPD companions and Dinas Sosial officers run trainings in their areas (issue 11).
+    assert holders(book, "training:write") == {"admin", "ngo_staff", "ppd_companion", "dinsos_officer"}
+    assert holders(book, "training:participants") == {"admin", "ngo_staff", "ppd_companion", "dinsos_officer"}
 
 
 def test_area_scoped_flags(book):

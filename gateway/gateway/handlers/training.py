@@ -1,0 +1,354 @@
+"""Routes of /v1/programmes, /v1/venues, /v1/trainers, /v1/trainings and /v1/calendar (the training service).
+
+The gateway checks the caller's role and area and the HTTP shape; the training service owns the rules.
+A training's area decides who reaches it; a person named in a body is checked against the caller's
+area with the registry and, outside it, answered exactly like an unknown id.
+"""
+from werkzeug.wrappers import Response
+
+from gateway.bodies import json_response, read_json, read_query
+from gateway.handlers.persons import _jsonable
+from gateway.presenting import expected_version, record_response
+from gateway.problems import HttpProblem
+from gateway.routes import route
+from gateway.schemas.common import AreaPageQuery, PageQuery
+from gateway.schemas.training import (
+    AccommodationsOut,
+    ArrangementIn,
+    AttendanceIn,
+    AttendanceOut,
+    AttendanceResultOut,
+    EnrolmentIn,
+    EnrolmentOut,
+    EnrolmentQuery,
+    ProgrammeIn,
+    ProgrammeOut,
+    ReasonIn,
+    RescheduleIn,
+    SessionIn,
+    SessionOut,
+    TrainerIn,
+    TrainerOut,
+    TrainingIn,
+    TrainingOut,
+    TrainingQuery,
+    VenueIn,
+    VenueOut,
+)
+from inklusi_platform.errors import NotFound, ValidationFailed
+
+TRAINING_NOT_FOUND = "Pelatihan ini tidak ditemukan."
+PERSON_NOT_FOUND = "Data orang ini tidak ditemukan."
+OUTSIDE = "Wilayah ini di luar wilayah kerja Anda."
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+class TrainingRoutes:
+    def _training_in_scope(self, caller, training_id: str) -> dict:
+        training = self.training.get_training(training_id)
+        if not caller.scope.allows(training["area_code"]):
+            raise NotFound(TRAINING_NOT_FOUND)
+        return training
+
+    def _person_reachable(self, caller, person_id) -> None:
+        """404 for a person outside the caller's area, worded as for an id that does not exist."""
+        area = self.registry.person_area(person_id) if isinstance(person_id, str) else None
+        if area is None or not caller.scope.allows(area["desa_code"]):
+            raise NotFound(PERSON_NOT_FOUND)
+
+    def _paged(self, result, schema) -> Response:
+        return json_response({"items": [schema.dump(item) for item in result["items"]],
+                              "next_cursor": result["next_cursor"]})
+
+    # --- programmes, venues, trainers ------------------------------------------------------------
+
+    @route("POST", "/v1/programmes", summary="Create a training programme", tag="training",
+           permission="training:write", body=ProgrammeIn, response=ProgrammeOut, status=201)
+    def create_programme(self, request):
+        caller = self.guard.caller(request, "training:write")
+
+        def produce():
+            programme = self.training.create_programme(read_json(request, ProgrammeIn()), caller.actor())
+            self.audit(caller, "create", "programme", programme["id"])
+            return json_response(ProgrammeOut().dump(programme), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/programmes", summary="List training programmes", tag="training", permission="training:read",
+           query=PageQuery, response=ProgrammeOut, paged=True)
+    def list_programmes(self, request):
+        self.guard.caller(request, "training:read")
+        query = read_query(request, PageQuery())
+        return self._paged(self.training.list_programmes(query.get("limit"), query.get("cursor")), ProgrammeOut())
+
+    @route("POST", "/v1/venues", summary="Record a venue and its accessibility features", tag="training",
+           permission="training:write", body=VenueIn, response=VenueOut, status=201, errors=(403,))
+    def create_venue(self, request):
+        caller = self.guard.caller(request, "training:write")
+
+        def produce():
+            data = read_json(request, VenueIn())
+            if not caller.scope.allows(data["desa_code"]):
+                raise HttpProblem(403, OUTSIDE)
+            venue = self.training.create_venue(data, caller.actor())
+            self.audit(caller, "create", "venue", venue["id"])
+            return json_response(VenueOut().dump(venue), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/venues", summary="List venues in the caller's areas", tag="training",
+           permission="training:read", query=AreaPageQuery, response=VenueOut, paged=True)
+    def list_venues(self, request):
+        caller = self.guard.caller(request, "training:read")
+        query = read_query(request, AreaPageQuery())
+        result = self.training.list_venues(caller.scope.filter_areas(query.get("area")), query.get("limit"),
+                                           query.get("cursor"))
+        return self._paged(result, VenueOut())
+
+    @route("POST", "/v1/trainers", summary="Record a trainer (name, organisation, topics only)", tag="training",
+           permission="training:write", body=TrainerIn, response=TrainerOut, status=201)
+    def create_trainer(self, request):
+        caller = self.guard.caller(request, "training:write")
+
+        def produce():
+            trainer = self.training.create_trainer(read_json(request, TrainerIn()), caller.actor())
+            self.audit(caller, "create", "trainer", trainer["id"])
+            return json_response(TrainerOut().dump(trainer), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/trainers", summary="List trainers", tag="training", permission="training:participants",
+           query=PageQuery, response=TrainerOut, paged=True)
+    def list_trainers(self, request):
+        caller = self.guard.caller(request, "training:participants")
+        query = read_query(request, PageQuery())
+        result = self.training.list_trainers(query.get("limit"), query.get("cursor"))
+        if result["items"]:
+            self.audit(caller, "read", "trainer", [t["id"] for t in result["items"]])
+        return self._paged(result, TrainerOut())
+
+    # --- trainings and sessions ------------------------------------------------------------------
+
+    @route("POST", "/v1/trainings", summary="Schedule a training with its sessions (409 names a clash)",
+           tag="training", permission="training:write", body=TrainingIn, response=TrainingOut, status=201,
+           errors=(403, 409))
+    def create_training(self, request):
+        caller = self.guard.caller(request, "training:write")
+
+        def produce():
+            data = read_json(request, TrainingIn())
+            if not caller.scope.allows(data["area_code"]):
+                raise HttpProblem(403, OUTSIDE)
+            training = self.training.create_training(_jsonable(data), caller.actor())
+            self.audit(caller, "create", "training", training["id"])
+            return record_response(TrainingOut().dump(training), training, status=201,
+                                   headers={"Location": f"/v1/trainings/{training['id']}"})
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/trainings", summary="List trainings in the caller's areas, newest first", tag="training",
+           permission="training:read", query=TrainingQuery, response=TrainingOut, paged=True)
+    def list_trainings(self, request):
+        caller = self.guard.caller(request, "training:read")
+        query = read_query(request, TrainingQuery())
+        filters = {k: query[k] for k in ("pokja_id", "topic") if k in query}
+        result = self.training.list_trainings(caller.scope.filter_areas(query.get("area")), filters,
+                                              query.get("limit"), query.get("cursor"))
+        return self._paged(result, TrainingOut())
+
+    @route("GET", "/v1/trainings/<training_id>", summary="Read one training with its sessions", tag="training",
+           permission="training:read", response=TrainingOut, errors=(404,))
+    def get_training(self, request, training_id):
+        caller = self.guard.caller(request, "training:read")
+        training = self._training_in_scope(caller, training_id)
+        return record_response(TrainingOut().dump(training), training)
+
+    @route("GET", "/v1/trainings/<training_id>/sessions", summary="Sessions of a training (times in WIB)",
+           tag="training", permission="training:read", response=SessionOut, paged=True, errors=(404,))
+    def list_sessions(self, request, training_id):
+        caller = self.guard.caller(request, "training:read")
+        self._training_in_scope(caller, training_id)
+        sessions = self.training.list_sessions(training_id)
+        return json_response({"items": [SessionOut().dump(s) for s in sessions], "next_cursor": None})
+
+    @route("POST", "/v1/trainings/<training_id>/sessions", summary="Add a session (409 names a clash)",
+           tag="training", permission="training:write", body=SessionIn, response=SessionOut, status=201,
+           errors=(404, 409))
+    def add_session(self, request, training_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+
+        def produce():
+            session = self.training.add_session(training_id, _jsonable(read_json(request, SessionIn())),
+                                                caller.actor())
+            self.audit(caller, "create", "training_session", training_id)
+            return json_response(SessionOut().dump(session), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("PATCH", "/v1/trainings/<training_id>/sessions/<session_id>",
+           summary="Reschedule a session with a reason (needs the training's If-Match; 409 names a clash)",
+           tag="training", permission="training:write", body=RescheduleIn, response=SessionOut,
+           errors=(404, 409, 412, 428))
+    def reschedule_session(self, request, training_id, session_id):
+        caller = self.guard.caller(request, "training:write")
+        training = self._training_in_scope(caller, training_id)
+        version = expected_version(request, training)
+        data = read_json(request, RescheduleIn())
+        session = self.training.reschedule_session(training_id, session_id, _jsonable(data), version, caller.actor())
+        self.audit(caller, "update", "training_session", training_id, detail="rescheduled")
+        return json_response(SessionOut().dump(session))
+
+    @route("POST", "/v1/trainings/<training_id>/sessions/<session_id>/cancellation",
+           summary="Cancel a session with a reason; everyone enrolled is told", tag="training",
+           permission="training:write", body=ReasonIn, response=SessionOut, status=201, errors=(404,))
+    def cancel_session(self, request, training_id, session_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+
+        def produce():
+            session = self.training.cancel_session(training_id, session_id, read_json(request, ReasonIn()),
+                                                   caller.actor())
+            self.audit(caller, "update", "training_session", training_id, detail="cancelled")
+            return json_response(SessionOut().dump(session), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("POST", "/v1/trainings/<training_id>/sessions/<session_id>/confirmation",
+           summary="Confirm a session: 409 until every accommodation need is arranged or waived", tag="training",
+           permission="training:write", response=SessionOut, status=201, errors=(404, 409))
+    def confirm_session(self, request, training_id, session_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+        session = self.training.confirm_session(training_id, session_id, caller.actor())
+        self.audit(caller, "update", "training_session", training_id, detail="confirmed")
+        return json_response(SessionOut().dump(session), status=201)
+
+    # --- enrolments ------------------------------------------------------------------------------
+
+    @route("POST", "/v1/trainings/<training_id>/enrolments",
+           summary="Enrol an active registered person; waitlisted when the training is full", tag="training",
+           permission="training:write", body=EnrolmentIn, response=EnrolmentOut, status=201, errors=(404, 409))
+    def enrol(self, request, training_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+
+        def produce():
+            data = read_json(request, EnrolmentIn())
+            self._person_reachable(caller, data["person_id"])
+            enrolment = self.training.enrol(training_id, data, caller.actor())
+            self.audit(caller, "create", "enrolment", enrolment["id"], detail=enrolment["status"])
+            return json_response(EnrolmentOut().dump(enrolment), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("GET", "/v1/trainings/<training_id>/enrolments",
+           summary="Participants: confirmed, then the waitlist in order", tag="training",
+           permission="training:participants", query=EnrolmentQuery, response=EnrolmentOut, paged=True,
+           errors=(404,))
+    def list_enrolments(self, request, training_id):
+        caller = self.guard.caller(request, "training:participants")
+        self._training_in_scope(caller, training_id)
+        query = read_query(request, EnrolmentQuery())
+        enrolments = self.training.list_enrolments(training_id, query["include_cancelled"])
+        self.audit(caller, "read", "enrolment", training_id)
+        return json_response({"items": [EnrolmentOut().dump(e) for e in enrolments], "next_cursor": None})
+
+    @route("POST", "/v1/trainings/<training_id>/enrolments/<enrolment_id>/cancellation",
+           summary="Cancel an enrolment; the first waitlisted person is promoted", tag="training",
+           permission="training:write", response=EnrolmentOut, status=201, errors=(404,))
+    def cancel_enrolment(self, request, training_id, enrolment_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+        enrolment = self.training.cancel_enrolment(training_id, enrolment_id, caller.actor())
+        self.audit(caller, "update", "enrolment", enrolment_id, detail="cancelled")
+        return json_response(EnrolmentOut().dump(enrolment), status=201)
+
+    # --- accommodations and attendance -----------------------------------------------------------
+
+    @route("GET", "/v1/trainings/<training_id>/accommodations",
+           summary="Each accommodation need, how many participants have it, and whether it is arranged",
+           tag="training", permission="training:read", response=AccommodationsOut, errors=(404,))
+    def get_accommodations(self, request, training_id):
+        caller = self.guard.caller(request, "training:read")
+        self._training_in_scope(caller, training_id)
+        return json_response(AccommodationsOut().dump(self.training.accommodations(training_id)))
+
+    @route("POST", "/v1/trainings/<training_id>/accommodations",
+           summary="Mark a need arranged for a session, or waive it with a reason", tag="training",
+           permission="training:write", body=ArrangementIn, response=AccommodationsOut, status=201, errors=(404,))
+    def record_arrangement(self, request, training_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+
+        def produce():
+            result = self.training.record_arrangement(training_id, read_json(request, ArrangementIn()),
+                                                      caller.actor())
+            self.audit(caller, "update", "training", training_id, detail="accommodation")
+            return json_response(AccommodationsOut().dump(result), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    @route("POST", "/v1/trainings/<training_id>/attendance",
+           summary="Record a session's attendance sheet; completions are announced", tag="training",
+           permission="training:write", body=AttendanceIn, response=AttendanceResultOut, status=201,
+           errors=(404,))
+    def record_attendance(self, request, training_id):
+        caller = self.guard.caller(request, "training:write")
+        self._training_in_scope(caller, training_id)
+
+        def produce():
+            data = read_json(request, AttendanceIn())
+            self._sheet_reachable(caller, data["sheet"])
+            result = self.training.record_attendance(training_id, data, caller.actor())
+            self.audit(caller, "update", "attendance", training_id, detail=data["session_id"])
+            return json_response(AttendanceResultOut().dump(result), status=201)
+
+        return self.idempotent(request, caller, produce)
+
+    def _sheet_reachable(self, caller, sheet: list) -> None:
+        """Rows naming a person outside the caller's area are refused like rows naming a stranger."""
+        if caller.scope.unrestricted:
+            return
+        ids = list(dict.fromkeys(row["person_id"] for row in sheet))
+        homes = {p["person_id"]: p["desa_code"] for p in self.registry.persons_by_ids(ids)}
+        outside = [i for i, row in enumerate(sheet) if not caller.scope.allows(homes.get(row["person_id"]))]
+        if outside:
+            raise ValidationFailed("Beberapa peserta pada daftar hadir tidak terdaftar di pelatihan ini.",
+                                   {"sheet": {i: {"person_id": ["Tidak terdaftar (terkonfirmasi) di pelatihan ini."]}
+                                              for i in outside}})
+
+    @route("GET", "/v1/trainings/<training_id>/attendance",
+           summary="Attendance per session and sessions attended per participant", tag="training",
+           permission="training:participants", response=AttendanceOut, errors=(404,))
+    def get_attendance(self, request, training_id):
+        caller = self.guard.caller(request, "training:participants")
+        self._training_in_scope(caller, training_id)
+        result = self.training.get_attendance(training_id)
+        self.audit(caller, "read", "attendance", training_id)
+        return json_response(AttendanceOut().dump(result))
+
+    # --- calendars -------------------------------------------------------------------------------
+
+    @route("GET", "/v1/calendar/<scope>.ics",
+           summary="iCalendar feed (WIB): area-<code>, pokja-<id> or person-<id>", tag="training",
+           permission="training:read", content_type="text/calendar", errors=(403, 404))
+    def get_calendar(self, request, scope):
+        caller = self.guard.caller(request, "training:read")
+        kind, _, key = scope.partition("-")
+        if kind == "area":
+            if not caller.scope.allows(key):
+                raise HttpProblem(403, OUTSIDE)
+        elif kind == "pokja":
+            pokja = self.registry.get_pokja(key)
+            if not caller.scope.allows(pokja["area_code"]):
+                raise NotFound("Pokja tidak ditemukan.")
+        elif kind == "person":
+            self.guard.require(caller, "training:participants")
+            self._person_reachable(caller, key)
+            self.audit(caller, "read", "enrolment", key, detail="calendar")
+        else:
+            raise NotFound("Kalender ini tidak ada; pakai area-<kode>, pokja-<id> atau person-<id>.")
+        text = self.training.calendar_feed(kind, key)
+        return Response(text, status=200, content_type=CALENDAR_TYPE,
+                        headers={"Content-Disposition": f'inline; filename="{scope}.ics"'})
