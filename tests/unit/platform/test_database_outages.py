@@ -1,0 +1,35 @@
+"""A database that cannot be reached becomes Unavailable (503 with Retry-After), never a bare error."""
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from inklusi_platform.database import is_outage, translate_outages
+from inklusi_platform.engines import make_engine
+from inklusi_platform.errors import Unavailable
+from tests.support.web import free_port
+
+
+def test_a_refused_connection_is_unavailable_with_retry_after():
+    engine = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
+    translate_outages(engine)
+    with pytest.raises(Unavailable) as raised, sessionmaker(engine)() as session:
+        session.execute(sa.text("SELECT 1"))
+    engine.dispose()
+    assert raised.value.details == {"retry_after": 5}
+    assert "Basis data" in raised.value.message
+
+
+def test_outages_are_told_from_mistakes():
+    assert is_outage(sa.exc.TimeoutError("QueuePool limit reached"))
+    assert is_outage(sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")))
+    assert not is_outage(sa.exc.IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert not is_outage(ValueError("bad input"))
+    assert not is_outage(sa.exc.OperationalError("SELECT", {}, Exception("no such table: x")), "sqlite")
+    assert is_outage(sa.exc.OperationalError("INSERT", {}, Exception("database is locked")), "sqlite")
+
+
+def test_a_mistake_in_sql_stays_what_it_is(engine_for, sqlite_url):
+    engine = engine_for(sqlite_url)
+    translate_outages(engine)
+    with pytest.raises(sa.exc.OperationalError), engine.connect() as connection:
+        connection.execute(sa.text("SELECT * FROM no_such_table"))
