@@ -54,10 +54,10 @@ def send(web, write: Write) -> Write:
     return write
 
 
-def burst(web, until, senders: int = 2, pause: float = 0.2, keyed=lambda n: True) -> list[Write]:
+def burst(web, until, senders: int = 2, pause: float = 0.2, keyed=lambda n: True, writes=None) -> list[Write]:
     """POST new persons from `senders` green threads until `until()` is true; `keyed(n)` says which
-    of them carry an Idempotency-Key."""
-    writes: list[Write] = []
+    of them carry an Idempotency-Key. `writes` (appended to as they go) lets another thread watch."""
+    writes = [] if writes is None else writes
 
     def sender(number: int):
         for n in itertools.count():
