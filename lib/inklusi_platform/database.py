@@ -7,6 +7,7 @@ reconnects by itself once the database is back, without a `SELECT 1` on every ch
 import functools
 import logging
 import sys
+import threading
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from inklusi_platform.unit_of_work import UnitOfWork, already_processed
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
+OUTCOME_SWEEP_SECONDS = 3600
 UNAVAILABLE_MESSAGE = "Basis data sedang tidak dapat dihubungi; tidak ada yang diubah. Coba lagi sebentar lagi."
 
 
@@ -85,6 +87,7 @@ class Database(DependencyProvider):
         self.units = WeakKeyDictionary()
         self.relay = None
         self.outcomes_table = None
+        self.stopping = threading.Event()  # green under eventlet's monkey patch
 
     def setup(self):
         config = self.container.config
@@ -103,8 +106,21 @@ class Database(DependencyProvider):
     def start(self):
         if self.relay is not None:
             self.container.spawn_managed_thread(self.relay.run)
+        self.container.spawn_managed_thread(self._forget_old_outcomes)
+
+    def _forget_old_outcomes(self):
+        while True:
+            try:
+                if self._keeps_outcomes():
+                    with self.sessions() as session, session.begin():
+                        idempotency.forget_old_outcomes(session)
+            except Exception as exc:  # the database is away: next hour, then
+                log.warning("old idempotent outcomes not removed: %s", type(exc).__name__)
+            if self.stopping.wait(OUTCOME_SWEEP_SECONDS):
+                return
 
     def stop(self):
+        self.stopping.set()
         if self.relay is not None:
             self.relay.stop()
             self.relay.publisher.close()

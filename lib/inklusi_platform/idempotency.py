@@ -6,7 +6,7 @@ result is stored beside the write, so both commit or neither does. A retry (afte
 a lost reply) finds the stored result and returns it without running the method again; a copy that
 arrives while the first is still running waits on the claimed row and then returns its result.
 """
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from kombu.utils import json
@@ -17,6 +17,9 @@ from inklusi_platform.tables import idempotent_results
 # Context data key; the value names the caller and their key ("user:<id> <Idempotency-Key>").
 IDEMPOTENCY_KEY = "idempotency_key"
 _NOTHING = object()
+# Outcomes hold the record as the caller got it (personal data included), so they are kept only as long
+# as a client plausibly retries; the gateway keeps its own copy of the answer for replays after that.
+KEEP_OUTCOMES = timedelta(hours=24)
 
 
 def once(uow, key: str, method_name: str, method, *args, **kwargs):
@@ -52,3 +55,8 @@ def claim(session, key: str, method_name: str):
         .where(idempotent_results.c.key == key, idempotent_results.c.method == method_name)
     ).scalar_one()
     return json.loads(stored)
+
+
+def forget_old_outcomes(session, now: datetime | None = None) -> int:
+    cutoff = (now or datetime.now(UTC)) - KEEP_OUTCOMES
+    return session.execute(sa.delete(idempotent_results).where(idempotent_results.c.created_at < cutoff)).rowcount

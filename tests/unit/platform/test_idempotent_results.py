@@ -1,10 +1,12 @@
 """A write's first outcome, kept with the write in the service's database (inklusi_platform.idempotency)."""
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform import tables
-from inklusi_platform.idempotency import once
+from inklusi_platform.idempotency import forget_old_outcomes, once
 from inklusi_platform.unit_of_work import UnitOfWork
 
 KEY = "user:u-1 hp-rina-1"
@@ -59,3 +61,10 @@ def test_each_method_and_each_key_has_its_own_outcome(sessions):
     attempt(sessions, method_name="record_consent")
     attempt(sessions, key="user:u-2 hp-rina-1")
     assert persons(sessions) == 3
+
+
+def test_outcomes_are_forgotten_after_a_day(sessions):
+    attempt(sessions)
+    with sessions() as session, session.begin():
+        assert forget_old_outcomes(session, now=datetime.now(UTC) + timedelta(hours=23)) == 0
+        assert forget_old_outcomes(session, now=datetime.now(UTC) + timedelta(hours=25)) == 1
