@@ -62,16 +62,16 @@ def translate_outages(engine: sa.Engine) -> None:
             raise unavailable(context.sqlalchemy_exception) from context.original_exception
 
 
-class _NoTracebackForUnavailable(logging.Filter):
-    """nameko logs every expected error with its traceback; for an outage that is one per request."""
+class _NoTracebackForOutages(logging.Filter):
+    """nameko logs a worker's error with its traceback; during an outage that is one per request."""
 
     def filter(self, record):
-        if record.exc_info and isinstance(record.exc_info[1], Unavailable):
+        if record.exc_info and isinstance(record.exc_info[1], (Unavailable, sa.exc.TimeoutError)):
             record.exc_info = None
         return True
 
 
-logging.getLogger("nameko.containers").addFilter(_NoTracebackForUnavailable())
+logging.getLogger("nameko.containers").addFilter(_NoTracebackForOutages())
 
 
 class Database(DependencyProvider):

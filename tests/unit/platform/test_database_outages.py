@@ -1,9 +1,11 @@
 """A database that cannot be reached becomes Unavailable (503 with Retry-After), never a bare error."""
+import sys
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from inklusi_platform.database import is_outage, translate_outages
+from inklusi_platform.database import Database, is_outage, translate_outages
 from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import Unavailable
 from tests.support.web import free_port
@@ -33,3 +35,35 @@ def test_a_mistake_in_sql_stays_what_it_is(engine_for, sqlite_url):
     translate_outages(engine)
     with pytest.raises(sa.exc.OperationalError), engine.connect() as connection:
         connection.execute(sa.text("SELECT * FROM no_such_table"))
+
+
+class Worker:
+    """Stands in for a worker context: something a WeakKeyDictionary can hold."""
+
+
+@pytest.fixture
+def database(sqlite_url):
+    database = Database(relay=False)
+    database.container = type("Container", (), {"config": {"DATABASE_URL": sqlite_url}, "service_name": "uji"})()
+    database.setup()
+    yield database
+    database.engine.dispose()
+
+
+def test_a_pool_with_no_connection_to_spare_fails_the_worker_as_unavailable(database):
+    worker = Worker()
+    database.get_dependency(worker)
+    try:
+        raise sa.exc.TimeoutError("QueuePool limit of size 10 overflow 10 reached")
+    except sa.exc.TimeoutError:
+        exc_info = database.finish(worker, sys.exc_info())
+    assert isinstance(exc_info[1], Unavailable) and exc_info[1].details == {"retry_after": 5}
+
+
+def test_a_worker_that_succeeded_commits_and_reports_nothing(database):
+    worker = Worker()
+    uow = database.get_dependency(worker)
+    uow.session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+    assert database.finish(worker, None) is None
+    database.worker_teardown(worker)
+    assert sa.inspect(database.engine).has_table("t")
