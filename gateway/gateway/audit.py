@@ -134,9 +134,10 @@ class AuditSpool:
                 if path == self.path and position == os.fstat(self._fd).st_size:
                     # Caught up; nothing can be appended between the size check and the truncate
                     # (no green switch), so the file starts again empty instead of growing forever.
+                    # Position first: a kill between the two repeats entries rather than skipping any.
+                    _save_position(path, 0)
                     os.ftruncate(self._fd, 0)
                     position = 0
-                    _save_position(path, 0)
                     break
                 _save_position(path, position)
         return written
