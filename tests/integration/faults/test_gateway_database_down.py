@@ -25,7 +25,8 @@ CUT_SECONDS = 20
 @pytest.fixture
 def gateway(database_proxy, container_factory, gateway_config, gateway_db, seeded_accounts):
     """The gateway, reaching its database through the proxy."""
-    container = container_factory(GatewayService, dict(gateway_config, DATABASE_URL=through(gateway_db, database_proxy)))
+    config = dict(gateway_config, DATABASE_URL=through(gateway_db, database_proxy))
+    container = container_factory(GatewayService, config)
     container.start()
     return container
 
