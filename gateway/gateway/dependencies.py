@@ -1,13 +1,16 @@
 """nameko dependencies of the gateway beyond the platform's: the audit log and idempotent POSTs."""
 import sys
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from nameko.extensions import DependencyProvider
 
 from gateway import idempotency
-from gateway.audit import AuditLog
+from gateway.audit import AuditLog, AuditSpool, AuditWriter
 from inklusi_platform.context import CORRELATION_KEY
 from inklusi_platform.database import Database
+
+LEASE_GRACE_SECONDS = 5
 
 
 def _database_of(container) -> Database:
@@ -15,16 +18,28 @@ def _database_of(container) -> Database:
 
 
 class Audit(DependencyProvider):
-    """Entries noted during a request are written after its transaction ends, before it is answered.
+    """Entries noted during a request are spooled after its transaction ends, before it is answered,
+    and written to the database in batches by a background writer (see audit.py).
 
-    If they cannot be written the request fails: nothing personal leaves unaccounted for.
+    If they cannot be spooled the request fails: nothing personal leaves unaccounted for.
     """
 
     def __init__(self):
         self.logs = WeakKeyDictionary()
+        self.writer = None
+
+    def start(self):
+        # After every setup(), so the Database's sessions exist.
+        folder = Path(self.container.config.get("DATA_DIR") or "./data") / "audit-spool"
+        self.writer = AuditWriter(AuditSpool(folder), _database_of(self.container).sessions)
+        self.container.spawn_managed_thread(self.writer.run)
+
+    def stop(self):
+        if self.writer is not None:
+            self.writer.stop()
 
     def get_dependency(self, worker_ctx) -> AuditLog:
-        log = AuditLog(_database_of(self.container).sessions, worker_ctx.data.get(CORRELATION_KEY))
+        log = AuditLog(self.writer, worker_ctx.data.get(CORRELATION_KEY))
         self.logs[worker_ctx] = log
         return log
 
@@ -42,8 +57,11 @@ class Audit(DependencyProvider):
 class Idempotency(DependencyProvider):
     def get_dependency(self, worker_ctx):
         sessions = _database_of(self.container).sessions
+        # An attempt holds its key at most as long as the gateway waits for the service, plus a grace.
+        lease = self.container.config.get("RPC_TIMEOUT_SECONDS", 10) + LEASE_GRACE_SECONDS
 
         def run(request, caller, produce):
-            return idempotency.run_once(sessions, request, caller.principal, produce)
+            return idempotency.run_once(sessions, request, caller.principal, produce,
+                                        context=worker_ctx.data, lease_seconds=lease)
 
         return run

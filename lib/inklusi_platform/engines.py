@@ -12,8 +12,10 @@ def make_engine(url: str) -> sa.Engine:
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    return sa.create_engine(url, pool_pre_ping=True)
+        # No pool_pre_ping (a SELECT 1 per checkout): a disconnect error invalidates the whole pool
+        # instead (database.translate_outages), and the next checkout connects afresh.
+        return sa.create_engine(url, pool_size=10, max_overflow=10, pool_timeout=10)
+    return sa.create_engine(url)
 
 
 def _sqlite_engine(url: str) -> sa.Engine:

@@ -29,6 +29,17 @@ processed_events = sa.Table(
     sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# The first outcome of a write sent with an Idempotency-Key, committed with the write (see idempotency.py).
+# `result` is empty only inside the claiming transaction, so no one ever reads it empty.
+idempotent_results = sa.Table(
+    "idempotent_results",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("method", sa.String(120), primary_key=True),
+    sa.Column("result", sa.Text()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 
 def create_v1(op) -> None:
     """Create the platform tables as of version 1; called from each service's first Alembic revision.
@@ -62,3 +73,20 @@ def drop_v1(op) -> None:
     op.drop_index("ix_outbox_unpublished", table_name="outbox")
     op.drop_table("processed_events")
     op.drop_table("outbox")
+
+
+def create_idempotent_results(op) -> None:
+    """Version 2 of the platform tables; a service adds it in a revision of its own."""
+    op.create_table(
+        "idempotent_results",
+        sa.Column("key", sa.String(300), primary_key=True),
+        sa.Column("method", sa.String(120), primary_key=True),
+        sa.Column("result", sa.Text()),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_idempotent_results_created_at", "idempotent_results", ["created_at"])
+
+
+def drop_idempotent_results(op) -> None:
+    op.drop_index("ix_idempotent_results_created_at", table_name="idempotent_results")
+    op.drop_table("idempotent_results")

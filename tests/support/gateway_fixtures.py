@@ -54,9 +54,10 @@ def seeded_accounts(gateway_db):
 
 
 @pytest.fixture
-def gateway_config(make_config, gateway_db, web_address):
+def gateway_config(make_config, gateway_db, web_address, tmp_path):
+    # Its own DATA_DIR, so one test's audit spool is never written into another test's database.
     return make_config("gateway", gateway_db, WEB_SERVER_ADDRESS=web_address, JWT_SECRET=JWT_SECRET,
-                       RPC_TIMEOUT_SECONDS=5, CORS_ORIGINS="")
+                       RPC_TIMEOUT_SECONDS=5, CORS_ORIGINS="", DATA_DIR=str(tmp_path / "gateway-data"))
 
 
 @pytest.fixture
