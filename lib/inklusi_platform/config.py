@@ -25,6 +25,7 @@ VARIABLES = {
     "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
+    "SHUTDOWN_GRACE_SECONDS": ("20", "On SIGTERM, how long a process finishes the work in hand before it exits."),
 }
 
 
@@ -62,4 +63,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
         "ROLES_FILE": env.get("ROLES_FILE", ""),
+        "SHUTDOWN_GRACE_SECONDS": float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
     }

@@ -1,0 +1,85 @@
+"""Serving a service until SIGTERM, then stopping gracefully: take no new work, finish what is in hand.
+
+nameko's own SIGTERM handling stops the entrypoints first, which closes the broker connection that the
+workers in hand still need to acknowledge their messages (they would run again elsewhere), waits for
+workers without a limit, and hangs while the broker is away. Here, on SIGTERM (or Ctrl-C):
+1. every extension that can (`stop_taking_work`: queue consumers, the gateway's web server) stops
+   taking work, while acks and RPC replies still flow;
+2. the workers in hand get SHUTDOWN_GRACE_SECONDS to finish;
+3. the containers stop; what is still running after the grace is killed unacknowledged, so the broker
+   gives its message to another replica (whose deadline check refuses it if its caller gave up).
+The process then exits 0.
+"""
+import errno
+import logging
+import signal
+import time
+
+import eventlet
+from nameko.runners import ServiceRunner
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_SECONDS = 10.0  # for the containers to stop once idle (a consumer waiting on the broker)
+
+
+def work_in_hand(container) -> int:
+    """Workers running, plus delivered messages still waiting for a free worker."""
+    waiting = sum(1 for identifier in container._managed_threads.values()
+                  if identifier and ".handle_message[" in identifier)
+    return len(container._worker_threads) + waiting
+
+
+def stop_taking_work(container) -> None:
+    for extension in {*container.subextensions, *container.entrypoints}:
+        stop = getattr(extension, "stop_taking_work", None)
+        if stop is not None:
+            stop()
+
+
+def shut_down(runner: ServiceRunner, grace_seconds: float) -> None:
+    containers = list(runner.containers)
+    log.info("shutting down: taking no new work, finishing %d in hand",
+             sum(work_in_hand(c) for c in containers))
+    for container in containers:
+        stop_taking_work(container)
+    give_up = time.monotonic() + grace_seconds
+    while any(work_in_hand(c) for c in containers) and time.monotonic() < give_up:
+        eventlet.sleep(0.05)
+    left = sum(work_in_hand(c) for c in containers)
+    if left:
+        log.warning("shutdown grace of %.0fs over: %d unfinished, left unacknowledged for another replica",
+                    grace_seconds, left)
+        runner.kill()
+        return
+    with eventlet.Timeout(STOP_TIMEOUT_SECONDS, False):
+        runner.stop()
+        log.info("stopped")
+        return
+    log.warning("containers did not stop in %.0fs; killing them", STOP_TIMEOUT_SECONDS)
+    runner.kill()
+
+
+def serve(service_cls, config: dict) -> None:
+    runner = ServiceRunner(config)
+    runner.add_service(service_cls)
+    grace = float(config.get("SHUTDOWN_GRACE_SECONDS", 20))
+    stopping = []
+
+    def on_signal(signum, frame):
+        # Runs in the hub's main loop, where eventlet primitives cannot block: hand over to a greenthread.
+        if not stopping:
+            stopping.append(signum)
+            eventlet.spawn_n(shut_down, runner, grace)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    runner.start()
+    waiter = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            waiter.wait()
+            return
+        except OSError as exc:  # a signal interrupted the wait
+            if exc.errno != errno.EINTR:
+                raise
