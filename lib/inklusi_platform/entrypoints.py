@@ -12,7 +12,7 @@ from nameko import timer as nameko_timer
 
 from inklusi_platform import rpc_deadline
 from inklusi_platform.database import finish_unit_of_work
-from inklusi_platform.errors import EXPECTED
+from inklusi_platform.errors import EXPECTED, Unavailable
 from inklusi_platform.rpc_transport import FastFailPublisher, QueueConsumer
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,11 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
         return result, exc_info
 
 
+def broker_lost_error() -> Unavailable:
+    return Unavailable("Sambungan ke perantara pesan terputus; tidak ada yang berubah. Silakan coba lagi.",
+                       {"retry_after": 5})
+
+
 def _refusal(error: Exception):
     try:
         raise error
@@ -63,6 +68,12 @@ class Rpc(nameko_rpc.Rpc):
         if exc_info is None and rpc_deadline.has_passed(worker_ctx.data):
             log.warning("RPC %s rolled back: it finished after the caller's deadline", self.method_name)
             exc_info = _refusal(rpc_deadline.deadline_passed_error())
+        elif exc_info is None and not message.channel.connection:
+            # The broker connection that brought the request is gone: nobody can hear this answer, and the
+            # broker will deliver the request again. Commit nothing now; the redelivery decides (and its
+            # deadline check refuses it if the caller has given up).
+            log.warning("RPC %s rolled back: the broker connection was lost while it ran", self.method_name)
+            exc_info = _refusal(broker_lost_error())
         exc_info = finish_unit_of_work(worker_ctx, exc_info)
         if exc_info is not None:
             result = None

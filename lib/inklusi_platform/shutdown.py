@@ -70,6 +70,9 @@ def serve(service_cls, config: dict) -> None:
         # Runs in the hub's main loop, where eventlet primitives cannot block: hand over to a greenthread.
         if not stopping:
             stopping.append(signum)
+            # A second SIGTERM must not kill the process as it exits (Python restores the default
+            # handler then, but leaves an ignored signal ignored).
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             eventlet.spawn_n(shut_down, runner, grace)
 
     signal.signal(signal.SIGTERM, on_signal)
