@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import eventlet
-from eventlet.event import Event
 import sqlalchemy as sa
+from eventlet.event import Event
 
 from tests.support.fieldsheet import valid_row
 from tests.support.web import WebSession
