@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from nameko.amqp.publish import Publisher
 from nameko.messaging import QueueConsumer as NamekoQueueConsumer
+from nameko.messaging import QueueConsumerStopped
 from nameko.rpc import ReplyListener as NamekoReplyListener
 from nameko.utils import sanitize_url
 
@@ -51,8 +52,10 @@ class QueueConsumer(NamekoQueueConsumer):
     def run(self, _tokens=1, **kwargs):
         try:
             super().run(_tokens, **kwargs)
-        except _Stopped:
-            pass
+        except (_Stopped, QueueConsumerStopped):
+            # Stopped before the broker was ever reached: let start() return instead of waiting for ever.
+            if not self._consumers_ready.ready():
+                self._consumers_ready.send_exception(QueueConsumerStopped())
 
     def consume(self, *args, **kwargs):
         try:
@@ -78,13 +81,16 @@ class QueueConsumer(NamekoQueueConsumer):
         super().on_iteration()
 
     def unregister_provider(self, provider):
-        # nameko cancels a consumer only from the consumer thread, which never iterates while the
-        # broker is away: stopping would wait for ever. With no connection there is nothing to cancel.
-        if self._consumers_ready.ready() and not self.connected:
+        # nameko cancels a consumer only from the consumer thread, which does not iterate while the
+        # broker is away (stopping would wait for ever), and before the first connection it fails on its
+        # second provider. With no connection there is nothing to cancel.
+        if not self.connected:
             self._consumers.pop(provider, None)
-            if not self._consumers:
+            self._providers.discard(provider)
+            if not self._providers:
                 self.should_stop = True
-            super(NamekoQueueConsumer, self).unregister_provider(provider)
+                if not self._last_provider_unregistered.ready():
+                    self._last_provider_unregistered.send()
             return
         super().unregister_provider(provider)
 

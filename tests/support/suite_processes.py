@@ -65,6 +65,7 @@ def suite_env(amqp_uri: str, database_urls: dict, gateway_address: str, data_dir
         "OUTBOX_MAX_BACKOFF_SECONDS": "1",
         "EVENT_RETRY_DELAY_MS": "200",
         "SHUTDOWN_GRACE_SECONDS": "5",
+        "MAX_WORKERS": "6",  # the machine's PostgreSQL is shared: keep each process's connections few
     })
     env.update({f"{service.upper()}_DATABASE_URL": url for service, url in database_urls.items()})
     env.update({key: str(value) for key, value in overrides.items()})

@@ -49,7 +49,8 @@ def suite(rabbit_config, broker_proxy, suite_databases, web_address, tmp_path):
             for process in running.processes.values():
                 if process.alive:
                     process.process.kill()
-                    process.process.wait()
+            for process in running.processes.values():
+                process.process.wait()
 
 
 def test_the_suite_rides_out_a_broker_cut_mid_burst(suite, broker_proxy, suite_databases, web_address):

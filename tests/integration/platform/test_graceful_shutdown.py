@@ -12,6 +12,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from tests.support.suite_processes import ROOT
 from tests.support.waiting import wait_for
+from tests.support.web import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +79,21 @@ def test_work_unfinished_when_the_grace_runs_out_is_left_for_another_replica(rab
         # Not acknowledged: the broker holds the request for the next replica.
         wait_for(lambda: waiting_requests(rabbit_config["AMQP_URI"]) == 1, timeout=5,
                  message="the unfinished request back in its queue")
+
+
+def test_a_process_that_never_reached_the_broker_still_waits_and_stops_cleanly(tmp_path):
+    unreachable = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+    env = {**os.environ, "AMQP_URI": unreachable, "DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
+           "LOG_LEVEL": "WARNING"}
+    with open(tmp_path / "slowpoke.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "tests.integration.platform.slow_service"], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            time.sleep(4)
+            assert process.poll() is None, "it must keep waiting for the broker, not exit"
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0, (tmp_path / "slowpoke.log").read_text()[-2000:]
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
