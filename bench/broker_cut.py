@@ -103,6 +103,7 @@ def main():
               f"from the cut")
     print(f"  events: persons without their welcome {figures['events_missing']}, "
           f"with two {figures['events_doubled']}")
+    print(f"  /health during the cut: {figures['health_during_cut']}")
     print(f"  /health 200 again {figures['healthy_after_seconds']:.1f} s after the broker's return"
           if figures["healthy_after_seconds"] is not None else "  /health did not come back")
     print(f"  processes alive after the cut: {alive}")

@@ -44,18 +44,18 @@ class Readiness(DependencyProvider):
 
     def setup(self):
         self.database = "down"
-        self._running = False
+        self._loop = None
 
     def start(self):
-        self._running = True
         self.refresh()
-        self.container.spawn_managed_thread(self._refresh_loop, identifier="readiness")
+        self._loop = self.container.spawn_managed_thread(self._refresh_loop, identifier="readiness")
 
     def stop(self):
-        self._running = False
+        if self._loop is not None:
+            self._loop.kill()
 
     def _refresh_loop(self):
-        while self._running:
+        while True:
             eventlet.sleep(READINESS_INTERVAL_SECONDS)
             self.refresh()
 

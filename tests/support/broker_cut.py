@@ -30,6 +30,7 @@ class Burst:
     cut_at: float = 0.0
     restored_at: float = 0.0
     healthy_after_seconds: float | None = None
+    health_during_cut: int | None = None
 
 
 def registration(index: int) -> dict:
@@ -74,7 +75,10 @@ def run_burst(base_url: str, token: str, proxy, *, before: float = 3.0, cut: flo
     eventlet.sleep(before)
     proxy.stop()
     burst.cut_at = time.time()
-    eventlet.sleep(cut)
+    eventlet.sleep(cut / 2)
+    with WebSession(base_url) as web:
+        burst.health_during_cut = web.get("/health", timeout=10).status_code
+    eventlet.sleep(max(0.0, burst.cut_at + cut - time.time()))
     proxy.start()
     burst.restored_at = time.time()
     with WebSession(base_url) as web:
@@ -132,4 +136,5 @@ def tally(burst: Burst, persons: list, welcomes: dict) -> dict:
         "events_missing": sum(1 for person_id in stored_ids if welcomes.get(person_id, 0) == 0),
         "events_doubled": sum(1 for count in welcomes.values() if count > 1),
         "healthy_after_seconds": burst.healthy_after_seconds,
+        "health_during_cut": burst.health_during_cut,
     }

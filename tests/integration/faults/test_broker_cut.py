@@ -64,6 +64,7 @@ def test_the_suite_rides_out_a_broker_cut_mid_burst(suite, broker_proxy, suite_d
 
     logs = "\n".join(f"--- {name}\n{p.log_tail()}" for name, p in suite.processes.items())
     assert suite.dead() == [], logs
+    assert burst.health_during_cut == 503
     assert burst.healthy_after_seconds is not None and burst.healthy_after_seconds <= 10, logs
 
     # Let every event reach notify, and every request that could still be applied late (none should)
