@@ -8,7 +8,8 @@ workers without a limit, and hangs while the broker is away. Here, on SIGTERM (o
 2. the workers in hand get SHUTDOWN_GRACE_SECONDS to finish;
 3. the containers stop; what is still running after the grace is killed unacknowledged, so the broker
    gives its message to another replica (whose deadline check refuses it if its caller gave up).
-The process then exits 0.
+The process then exits 0. Started while the broker is away, a process waits for it (and a SIGTERM
+meanwhile just ends it) rather than failing its setup.
 """
 import errno
 import logging
@@ -16,7 +17,11 @@ import signal
 import time
 
 import eventlet
+from kombu import Connection
 from nameko.runners import ServiceRunner
+from nameko.utils import sanitize_url
+
+from inklusi_platform.rpc_transport import RECONNECT_MAX_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +65,28 @@ def shut_down(runner: ServiceRunner, grace_seconds: float) -> None:
     runner.kill()
 
 
+def wait_for_broker(amqp_uri: str, stopping: list) -> bool:
+    """Wait for RabbitMQ before starting (setup declares queues and would fail), so a process started
+    while the broker is away waits instead of exiting; False if told to stop first."""
+    delay = 0.5
+    while not stopping:
+        try:
+            with Connection(amqp_uri, connect_timeout=5) as connection:
+                connection.connect()
+            return True
+        except Exception as exc:
+            log.warning("broker unreachable at %s (%s); starting once it answers",
+                        sanitize_url(amqp_uri), type(exc).__name__)
+            eventlet.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_SECONDS)
+    return False
+
+
 def serve(service_cls, config: dict) -> None:
     runner = ServiceRunner(config)
     runner.add_service(service_cls)
     grace = float(config.get("SHUTDOWN_GRACE_SECONDS", 20))
-    stopping = []
+    stopping, started = [], []
 
     def on_signal(signum, frame):
         # Runs in the hub's main loop, where eventlet primitives cannot block: hand over to a greenthread.
@@ -73,10 +95,16 @@ def serve(service_cls, config: dict) -> None:
             # A second SIGTERM must not kill the process as it exits (Python restores the default
             # handler then, but leaves an ignored signal ignored).
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            eventlet.spawn_n(shut_down, runner, grace)
+            if started:
+                eventlet.spawn_n(shut_down, runner, grace)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if not wait_for_broker(config["AMQP_URI"], stopping):
+        return
+    started.append(True)
+    if stopping:  # the signal came between the wait and the line above
+        return
     runner.start()
     waiter = eventlet.spawn(runner.wait)
     while True:
