@@ -97,7 +97,7 @@ def main():
     print(f"  sent {figures['sent']}  2xx {figures['2xx']}  failed {figures['failed']}  "
           f"applied-after-failure {figures['applied_after_failure']}  duplicated {figures['duplicated']}  "
           f"lost {figures['lost']}")
-    print(f"  statuses {json.dumps(figures['statuses'])}")
+    print(f"  statuses {json.dumps(figures['statuses'])}; slowest 503 {figures['slowest_503_seconds']} s")
     for outcome, created_at in applied:
         print(f"    applied although {outcome.status}: committed {created_at.timestamp() - burst.cut_at:+.2f} s "
               f"from the cut")

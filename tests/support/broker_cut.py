@@ -22,6 +22,7 @@ class Outcome:
     status: int  # 0: no HTTP answer at all
     person_id: str | None
     sent_at: float
+    seconds: float
 
 
 @dataclass
@@ -65,7 +66,7 @@ def run_burst(base_url: str, token: str, proxy, *, before: float = 3.0, cut: flo
                     person_id = response.json().get("id") if status < 300 else None
                 except OSError:
                     status, person_id = 0, None
-                burst.outcomes.append(Outcome(payload["nik"], status, person_id, sent_at))
+                burst.outcomes.append(Outcome(payload["nik"], status, person_id, sent_at, time.time() - sent_at))
                 if status >= 300 or status == 0:
                     eventlet.sleep(1.0)
 
@@ -135,6 +136,7 @@ def tally(burst: Burst, persons: list, welcomes: dict) -> dict:
         "lost": sum(1 for o in ok if o.person_id not in stored_ids),
         "events_missing": sum(1 for person_id in stored_ids if welcomes.get(person_id, 0) == 0),
         "events_doubled": sum(1 for count in welcomes.values() if count > 1),
+        "slowest_503_seconds": round(max((o.seconds for o in burst.outcomes if o.status == 503), default=0), 2),
         "healthy_after_seconds": burst.healthy_after_seconds,
         "health_during_cut": burst.health_during_cut,
     }
