@@ -125,6 +125,12 @@ class GatewayWebServer(WebServer):
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
 
+    def stop_taking_work(self):
+        # Graceful shutdown (inklusi_platform.shutdown): close the listening socket, let requests in hand finish.
+        self._is_accepting = False
+        self._gt.kill()
+        self._sock.close()
+
 
 class HttpEntrypoint(HttpRequestHandler):
     server = GatewayWebServer()

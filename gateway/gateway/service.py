@@ -17,7 +17,7 @@ from gateway.handlers.persons import PersonRoutes
 from gateway.handlers.training import TrainingRoutes
 from gateway.handlers.transfers import TransferRoutes
 from gateway.routes import route
-from inklusi_platform.service import ServiceBase, health_report
+from inklusi_platform.service import ServiceBase
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
@@ -36,7 +36,12 @@ class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, Area
     @route("GET", "/health", summary="The gateway and each service, up or down (200 or 503)", tag="health",
            public=True, errors=(503,))
     def get_health(self, request):
-        own = health_report(self.name, self.db, self.config["AMQP_URI"])
+        own = self.readiness  # kept fresh in the background: this request opens no connection of its own
         clients = {name: getattr(self, name) for name in health.SERVICES}
         status, body = health.suite_health(own, clients)
         return json_response(body, status=status)
+
+    @route("GET", "/health/live", summary="The gateway process answers (touches no database or broker)",
+           tag="health", public=True)
+    def get_liveness(self, request):
+        return json_response({"status": "up"})

@@ -44,9 +44,9 @@ def main(service_cls, package: str, extra_commands=None, argv=None) -> int:
 
 
 def _serve(args, config):
-    from nameko.cli.run import run
+    from inklusi_platform.shutdown import serve
 
-    run([args.service_cls], config)
+    serve(args.service_cls, config)
 
 
 def _migrate(args, config):

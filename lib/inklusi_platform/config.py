@@ -26,6 +26,7 @@ VARIABLES = {
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
     "COMPLETION_SHARE": ("0.75", "Share of a training's sessions a participant attends to complete it."),
+    "SHUTDOWN_GRACE_SECONDS": ("20", "On SIGTERM, how long a process finishes the work in hand before it exits."),
 }
 
 
@@ -64,4 +65,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
         "ROLES_FILE": env.get("ROLES_FILE", ""),
         "COMPLETION_SHARE": float(env.get("COMPLETION_SHARE", "0.75")),
+        "SHUTDOWN_GRACE_SECONDS": float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
     }

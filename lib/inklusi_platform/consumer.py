@@ -15,13 +15,14 @@ from functools import partial
 from marshmallow import ValidationError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
-from nameko.messaging import Consumer, QueueConsumer
+from nameko.messaging import Consumer
 
 from inklusi_platform import contracts, topology
 from inklusi_platform.context import CORRELATION_KEY
 from inklusi_platform.database import Database, finish_unit_of_work
 from inklusi_platform.errors import EXPECTED
 from inklusi_platform.publishing import ConfirmedPublisher
+from inklusi_platform.rpc_transport import QueueConsumer
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def attempts_of(message) -> int:
 
 
 class DeadLetteringQueueConsumer(QueueConsumer):
-    """nameko's queue consumer, except that a body it cannot decode is dead-lettered, not acked away."""
+    """The platform's queue consumer (it outlives broker outages), except that a body it cannot decode is
+    dead-lettered, not acked away."""
 
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)

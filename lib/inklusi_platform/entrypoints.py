@@ -1,16 +1,79 @@
-"""RPC and timer entrypoints that commit the worker's unit of work before they report back."""
+"""RPC and timer entrypoints that commit the worker's unit of work before they report back.
+
+The RPC entrypoint also keeps the process alive through broker outages (a reply that cannot be sent is
+dropped with one log line; the caller times out) and honours the caller's deadline: a request whose
+deadline passed is refused before it runs, and a worker that ran past it is rolled back, not committed.
+"""
+import logging
+import sys
+
 from nameko import rpc as nameko_rpc
 from nameko import timer as nameko_timer
 
+from inklusi_platform import rpc_deadline
 from inklusi_platform.database import finish_unit_of_work
-from inklusi_platform.errors import EXPECTED
+from inklusi_platform.errors import EXPECTED, Unavailable
+from inklusi_platform.rpc_transport import FastFailPublisher, QueueConsumer
+
+log = logging.getLogger(__name__)
+
+
+class Responder(nameko_rpc.Responder):
+    publisher_cls = FastFailPublisher
+
+
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    queue_consumer = QueueConsumer()
+
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = Responder(config["AMQP_URI"], nameko_rpc.get_rpc_exchange(config),
+                              config.get("SERIALIZER", "json"), message)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except Exception as exc:
+            # nameko lets this kill the container. The work is done (or refused); the caller times out.
+            log.warning("RPC reply not sent, broker unreachable (%s); the caller will time out",
+                        type(exc).__name__)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+def broker_lost_error() -> Unavailable:
+    return Unavailable("Sambungan ke perantara pesan terputus; tidak ada yang berubah. Silakan coba lagi.",
+                       {"retry_after": 5})
+
+
+def _refusal(error: Exception):
+    try:
+        raise error
+    except Exception:
+        return sys.exc_info()
 
 
 class Rpc(nameko_rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def __init__(self, expected_exceptions=EXPECTED, **kwargs):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
+    def handle_message(self, body, message):
+        if rpc_deadline.has_passed(self.unpack_message_headers(message)):
+            log.warning("RPC %s refused without running: the caller's deadline passed", self.method_name)
+            self.rpc_consumer.handle_result(message, None, _refusal(rpc_deadline.deadline_passed_error()))
+            return
+        super().handle_message(body, message)
+
     def handle_result(self, message, worker_ctx, result, exc_info):
+        if exc_info is None and rpc_deadline.has_passed(worker_ctx.data):
+            log.warning("RPC %s rolled back: it finished after the caller's deadline", self.method_name)
+            exc_info = _refusal(rpc_deadline.deadline_passed_error())
+        elif exc_info is None and not message.channel.connection:
+            # The broker connection that brought the request is gone: nobody can hear this answer, and the
+            # broker will deliver the request again. Commit nothing now; the redelivery decides (and its
+            # deadline check refuses it if the caller has given up).
+            log.warning("RPC %s rolled back: the broker connection was lost while it ran", self.method_name)
+            exc_info = _refusal(broker_lost_error())
         exc_info = finish_unit_of_work(worker_ctx, exc_info)
         if exc_info is not None:
             result = None

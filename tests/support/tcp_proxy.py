@@ -59,7 +59,7 @@ class TcpProxy:
                 if not data:
                     break
                 sink.sendall(data)
-        except OSError:
+        except (OSError, EOFError):  # EOFError: the other direction closed this socket under our recv()
             pass
         finally:
             for s in (source, sink):

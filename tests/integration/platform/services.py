@@ -1,12 +1,15 @@
 """Two small services built only from platform parts, to test its guarantees end to end."""
+import eventlet
 import sqlalchemy as sa
 from marshmallow import Schema, fields
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inklusi_platform import contracts
 from inklusi_platform.consumer import event_handler
+from inklusi_platform.database import Database
 from inklusi_platform.entrypoints import rpc
 from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.rpc_client import ServiceClient
 from inklusi_platform.service import ServiceBase
 
 
@@ -46,6 +49,25 @@ class LedgerService(ServiceBase):
         if refuse_after_emit:
             raise ValidationFailed("ditolak", {"amount": ["ditolak"]})
         return entry_id
+
+    @rpc
+    def record_slowly(self, entry_id: str, amount: int, seconds: float) -> str:
+        self.db.session.add(Entry(id=entry_id, amount=amount))
+        self.db.session.flush()
+        eventlet.sleep(seconds)
+        return entry_id
+
+
+class CallerService(ServiceBase):
+    """Calls the ledger over the platform's RPC client, as the gateway calls the services."""
+
+    name = "caller"
+    db = Database(relay=False)
+    ledger = ServiceClient("ledger")
+
+    @rpc
+    def record_through(self, entry_id: str, amount: int, timeout: float) -> str:
+        return self.ledger.record(entry_id, amount, timeout=timeout)
 
 
 class Switches:
