@@ -3,13 +3,11 @@
 The platform commits the unit of work (data and events together) after the entrypoint returns,
 and rolls it back when it raises; nothing here commits.
 """
-import eventlet
-from nameko.rpc import RpcProxy
-
 from inklusi_platform.consumer import event_handler
 from inklusi_platform.contracts.training import ENROLMENT_CONSENTS
 from inklusi_platform.entrypoints import rpc
 from inklusi_platform.errors import Unavailable
+from inklusi_platform.rpc_client import ServiceClient, ServiceTimeout
 from inklusi_platform.service import ServiceBase
 from training import accommodations, attendance, calendar, catalogue, enrolment, history, trainings
 
@@ -19,16 +17,15 @@ REGISTRY_TIMEOUT_SECONDS = 5
 class TrainingService(ServiceBase):
     name = "training"
 
-    registry = RpcProxy("registry")
+    registry = ServiceClient("registry")
 
     def _profile(self, person_id) -> dict | None:
         """The registry's facts about one person (status, consent, categories, format); None if unknown."""
         if not isinstance(person_id, str):
             return None
         try:
-            with eventlet.Timeout(REGISTRY_TIMEOUT_SECONDS):
-                profiles = self.registry.participant_profiles([person_id])
-        except eventlet.Timeout:
+            profiles = self.registry.participant_profiles([person_id], timeout=REGISTRY_TIMEOUT_SECONDS)
+        except ServiceTimeout:
             raise Unavailable("Registry tidak menjawab; coba lagi sebentar lagi.", {"retry_after": 5}) from None
         return profiles[0] if profiles else None
 

@@ -2,12 +2,12 @@
 import uuid
 from datetime import UTC, datetime
 
-import eventlet
 import pytest
 from nameko.testing.services import worker_factory
 
 from inklusi_platform.envelope import Event
 from inklusi_platform.errors import NotFound, Unavailable
+from inklusi_platform.rpc_client import ServiceTimeout
 from tests.unit.training.conftest import ACTOR, make_training, profile
 from training import service as service_module
 from training.service import TrainingService
@@ -21,7 +21,8 @@ def event(name, payload):
 @pytest.fixture
 def service(uow):
     worker = worker_factory(TrainingService, db=uow, config={"COMPLETION_SHARE": 0.75})
-    worker.registry.participant_profiles.side_effect = lambda ids: [profile(i) for i in ids if i != "ghost"]
+    worker.registry.participant_profiles.side_effect = lambda ids, timeout=None: [
+        profile(i) for i in ids if i != "ghost"]
     return worker
 
 
@@ -29,7 +30,7 @@ def test_enrolment_asks_the_registry_and_events_cancel_or_move_enrolments(servic
     training = make_training(uow, setting)
     for person in ("a", "b", "c"):
         service.enrol(training["id"], {"person_id": person}, ACTOR)
-    service.registry.participant_profiles.assert_called_with(["c"])
+    service.registry.participant_profiles.assert_called_with(["c"], timeout=service_module.REGISTRY_TIMEOUT_SECONDS)
     with pytest.raises(NotFound):
         service.enrol(training["id"], {"person_id": "ghost"}, ACTOR)
 
@@ -45,9 +46,8 @@ def test_enrolment_asks_the_registry_and_events_cancel_or_move_enrolments(servic
     assert service.completions_of(["d"]) == {"d": []}
 
 
-def test_a_registry_that_does_not_answer_is_unavailable(service, uow, setting, monkeypatch):
-    monkeypatch.setattr(service_module, "REGISTRY_TIMEOUT_SECONDS", 0.05)
-    service.registry.participant_profiles.side_effect = lambda ids: eventlet.sleep(1)
+def test_a_registry_that_does_not_answer_is_unavailable(service, uow, setting):
+    service.registry.participant_profiles.side_effect = ServiceTimeout("registry", "participant_profiles")
     training = make_training(uow, setting)
     with pytest.raises(Unavailable):
         service.enrol(training["id"], {"person_id": "a"}, ACTOR)
