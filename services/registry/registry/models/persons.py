@@ -7,15 +7,16 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported for the registry's modules)
+    CHANNELS,
+    CONSENT_FORMS,
+    FORMATS,
+    GIVERS,
+    PERSON_STATUSES,
+    PURPOSES,
+    SEXES,
+)
 from registry.models.base import Base
-
-PERSON_STATUSES = ("active", "moved_away", "deceased", "merged")
-SEXES = ("L", "P")
-CHANNELS = ("whatsapp", "sms", "email", "none")
-FORMATS = ("plain_text", "easy_read", "large_print")
-PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
-GIVERS = ("self", "guardian")
-CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
 HISTORY_ACTIONS = ("created", "updated", "moved", "deceased", "merged", "consent_recorded", "consent_withdrawn")
 FLAG_STATUSES = ("open", "dismissed", "merged")
 
