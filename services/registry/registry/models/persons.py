@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported for the registry's modules)
     CHANNELS,
@@ -16,6 +16,7 @@ from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported fo
     PURPOSES,
     SEXES,
 )
+from inklusi_platform.sealing import Sealed, keyring
 from registry.models.base import Base
 HISTORY_ACTIONS = ("created", "updated", "moved", "deceased", "merged", "consent_recorded", "consent_withdrawn")
 FLAG_STATUSES = ("open", "dismissed", "merged")
@@ -31,13 +32,23 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def nik_index(nik: str | None) -> str | None:
+    """The NIK's blind index: how the register finds and de-duplicates NIKs without storing them in clear."""
+    return keyring().blind_index(nik, "persons.nik")
+
+
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
     quoted = ", ".join(f"'{v}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{table}_{column}")
 
 
 class Person(Base):
-    """One person with a disability. The NIK is the natural key; `version` is the ETag."""
+    """One person with a disability. The NIK is the natural key; `version` is the ETag.
+
+    NIK, KK, phones, email and diagnosis are sealed (AES-GCM, see inklusi_platform.sealing): the
+    model reads and writes them in clear, the database holds ciphertext. They cannot be compared in
+    SQL; the NIK is found through `nik_index`, kept in step whenever `nik` is set.
+    """
 
     __tablename__ = "persons"
     __table_args__ = (
@@ -50,6 +61,7 @@ class Person(Base):
         sa.Index("ix_persons_status", "status"),
         # Lists are ordered and paged by (name, id).
         sa.Index("ix_persons_name_id", "name", "id"),
+        sa.UniqueConstraint("nik_index", name="uq_persons_nik_index"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
@@ -57,8 +69,9 @@ class Person(Base):
     # cannot both win: the loser's UPDATE matches no row (StaleDataError).
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
 
-    nik: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    kk: Mapped[str | None] = mapped_column(sa.String(16))
+    nik: Mapped[str] = mapped_column(Sealed("persons.nik"))
+    nik_index: Mapped[str] = mapped_column(sa.String(64))
+    kk: Mapped[str | None] = mapped_column(Sealed("persons.kk"))
     name: Mapped[str] = mapped_column(sa.String(200))
     birth_date: Mapped[date] = mapped_column(sa.Date)
     sex: Mapped[str] = mapped_column(sa.String(1))
@@ -69,17 +82,17 @@ class Person(Base):
     # Where the NIK was first issued, which is often not where the person lives now.
     nik_region_code: Mapped[str] = mapped_column(AREA)
 
-    phone: Mapped[str | None] = mapped_column(sa.String(20))  # E.164
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(Sealed("persons.phone"))  # E.164
+    email: Mapped[str | None] = mapped_column(Sealed("persons.email"))
 
     categories: Mapped[list] = mapped_column(sa.JSON, default=list)  # includes the derived 'ganda'
     functional_limitations: Mapped[list] = mapped_column(sa.JSON, default=list)
     assistive_devices: Mapped[list] = mapped_column(sa.JSON, default=list)
-    diagnosis: Mapped[str | None] = mapped_column(sa.Text)
+    diagnosis: Mapped[str | None] = mapped_column(Sealed("persons.diagnosis"))
 
     guardian_name: Mapped[str | None] = mapped_column(sa.String(200))
     guardian_relation: Mapped[str | None] = mapped_column(sa.String(60))
-    guardian_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    guardian_phone: Mapped[str | None] = mapped_column(Sealed("persons.guardian_phone"))
 
     channels: Mapped[list] = mapped_column(sa.JSON, default=list)  # in order of preference
     language: Mapped[str] = mapped_column(sa.String(10), default="id")
@@ -98,6 +111,11 @@ class Person(Base):
     created_by: Mapped[str] = mapped_column(USER_ID)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("nik")
+    def _index_nik(self, _key, nik):
+        self.nik_index = nik_index(nik)
+        return nik
 
 
 class Consent(Base):
