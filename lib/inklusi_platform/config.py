@@ -25,6 +25,9 @@ VARIABLES = {
     "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
+    "STATS_MIN_CELL": ("5", "Smallest count of persons shown to roles without access to personal records."),
+    "FIELD_KEYS": ("(generated into $DATA_DIR)", "Keys sealing personal data, id:base64 newest first; required in compose."),
+    "BLIND_INDEX_KEY": ("(generated into $DATA_DIR)", "Key of the NIK's blind index (base64, 32 bytes or more)."),
 }
 
 
@@ -62,4 +65,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
         "ROLES_FILE": env.get("ROLES_FILE", ""),
+        "STATS_MIN_CELL": int(env.get("STATS_MIN_CELL", "5")),
     }

@@ -143,6 +143,7 @@ class PersonQuery(AreaPageQuery):
                       metadata={"description": "Part of the name, or a whole NIK (an exact lookup)."})
     nik = fields.String(validate=validate.Length(min=1, max=vocabulary.NUMBER_MAX),
                         metadata={"description": "A whole NIK: the one person holding it, if in your area."})
+    birth_date = fields.Date(metadata={"description": "Exact birth date (YYYY-MM-DD); with q, name and birth date."})
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     status = fields.String(validate=validate.OneOf(PERSON_STATUSES))
     sex = fields.String(validate=validate.OneOf(SEXES))

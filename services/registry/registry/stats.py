@@ -1,4 +1,4 @@
-"""Registry figures for reports: counts only, never an id or a name of a person, for aggregate-only roles."""
+"""Registry figures for reports: counts only, never a person's id or name; small cells hidden from aggregate-only roles."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from registry import history
+from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.regions import regions
+from registry import history, suppression
 from registry.group_schemas import within
 from registry.models.groups import STAGES, Paguyuban, PaguyubanMember, Pokja, PokjaMembership
 from registry.models.persons import Person
@@ -31,39 +33,114 @@ def _age_band(today: date):
     return sa.case(*whens, else_=AGE_BANDS[-1][0])
 
 
-def registry_stats(uow, areas) -> dict:
+def registry_stats(uow, areas, min_cell=None) -> dict:
+    """Figures for the caller's areas. With `min_cell` (callers who see no personal record) every
+    count of persons below it is suppressed, with what would give it away: `count: null,
+    suppressed: true`."""
     areas = check_areas(areas)
-    return {
-        "persons": _persons(uow, areas),
+    if min_cell is not None and (isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1):
+        raise ValidationFailed("Batas sel tidak valid", {"min_cell": ["Harus bilangan bulat 1 atau lebih."]})
+    rows = _counted(uow, areas)
+    figures = {
+        "threshold": min_cell,
+        "total_persons": {"count": sum(rows["persons"].values())},
+        "kecamatan": _by_kecamatan(rows["persons"]),
+        "totals": [{**_kecamatan(k), "sex": s, "age_band": b, "count": n}
+                   for (k, s, b), n in sorted(rows["persons"].items(), key=_order)],
+        "persons": [{**_kecamatan(k), "category": c, "sex": s, "age_band": b, "count": n}
+                    for (k, c, s, b), n in sorted(rows["categories"].items(),
+                                                  key=lambda item: (*item[0][:3], _BAND[item[0][3]]))],
         "pokja_by_stage": _pokja_by_stage(uow, areas),
         "paguyuban": _paguyuban(uow, areas),
     }
+    _suppress(figures, min_cell or 0)  # with no threshold, every figure is marked as shown
+    return figures
 
 
-def _persons(uow, areas) -> list[dict]:
-    """Active persons by kecamatan, category, sex and age band.
+_BAND = {label: i for i, (label, _) in enumerate(AGE_BANDS)}
 
-    A person counts once under each of their categories ('ganda' included), as reports count them.
-    Grouped in SQL on the categories' JSON text, so the rows coming back are few whatever the size.
+
+def _order(item):
+    (kecamatan, sex, band), _ = item
+    return kecamatan, sex, _BAND[band]
+
+
+def _kecamatan(code: str) -> dict:
+    region = regions().get(code)
+    return {"kecamatan_code": code, "kecamatan_name": region.name if region else None}
+
+
+def _by_kecamatan(persons: dict) -> list[dict]:
+    totals: Counter = Counter()
+    for (kecamatan, _, _), count in persons.items():
+        totals[kecamatan] += count
+    return [{**_kecamatan(k), "count": n} for k, n in sorted(totals.items())]
+
+
+def _counted(uow, areas) -> dict:
+    """Active persons: distinct per (kecamatan, sex, age band), and per category as well.
+
+    A person counts once under each of their categories ('ganda' included), as reports count them,
+    and once in the distinct totals. Grouped in SQL on the categories' JSON text, so the rows coming
+    back are few whatever the size.
     """
+    persons: Counter = Counter()
+    categories: Counter = Counter()
     if areas is not None and not areas:
-        return []
+        return {"persons": persons, "categories": categories}
     band = _age_band(history.today()).label("age_band")
-    categories = sa.cast(Person.categories, sa.Text).label("categories")
-    query = sa.select(Person.kecamatan_code, Person.sex, band, categories, sa.func.count()).where(
+    text = sa.cast(Person.categories, sa.Text).label("categories")
+    query = sa.select(Person.kecamatan_code, Person.sex, band, text, sa.func.count()).where(
         Person.status == "active")
     if areas is not None:
         query = query.where(sa.or_(*[area_condition(area) for area in areas]))
-    query = query.group_by(Person.kecamatan_code, Person.sex, band, categories)
-    counts: Counter = Counter()
-    for kecamatan_code, sex, age_band, text, count in uow.session.execute(query):
-        for category in json.loads(text) if text else []:
-            counts[(kecamatan_code, category, sex, age_band)] += count
-    order = {label: i for i, (label, _) in enumerate(AGE_BANDS)}
-    return [
-        {"kecamatan_code": k, "category": c, "sex": s, "age_band": b, "count": n}
-        for (k, c, s, b), n in sorted(counts.items(), key=lambda item: (*item[0][:3], order[item[0][3]]))
-    ]
+    query = query.group_by(Person.kecamatan_code, Person.sex, band, text)
+    for kecamatan_code, sex, age_band, listed, count in uow.session.execute(query):
+        persons[(kecamatan_code, sex, age_band)] += count
+        for category in json.loads(listed) if listed else []:
+            categories[(kecamatan_code, category, sex, age_band)] += count
+    return {"persons": persons, "categories": categories}
+
+
+def _suppress(figures: dict, threshold: int) -> None:
+    """Hide small person counts and whatever would give them away; mark each hidden figure."""
+    cells: dict = {("all",): figures["total_persons"]["count"]}
+    groups = [(("all",), [])]
+    for row in figures["kecamatan"]:
+        cells[("kec", row["kecamatan_code"])] = row["count"]
+        groups[0][1].append(("kec", row["kecamatan_code"]))
+    by_kecamatan: dict = {}
+    for row in figures["totals"]:
+        key = ("cell", row["kecamatan_code"], row["sex"], row["age_band"])
+        cells[key] = row["count"]
+        by_kecamatan.setdefault(("kec", row["kecamatan_code"]), []).append(key)
+    by_cell: dict = {}
+    for row in figures["persons"]:
+        key = ("cat", row["kecamatan_code"], row["category"], row["sex"], row["age_band"])
+        cells[key] = row["count"]
+        by_cell.setdefault(("cell", row["kecamatan_code"], row["sex"], row["age_band"]), []).append(key)
+    groups += list(by_kecamatan.items()) + list(by_cell.items())
+    hidden = suppression.suppress(cells, groups, threshold)
+
+    def mark(row: dict, key) -> None:
+        row["suppressed"] = key in hidden
+        if row["suppressed"]:
+            row["count"] = None
+
+    mark(figures["total_persons"], ("all",))
+    for row in figures["kecamatan"]:
+        mark(row, ("kec", row["kecamatan_code"]))
+    for row in figures["totals"]:
+        mark(row, ("cell", row["kecamatan_code"], row["sex"], row["age_band"]))
+    for row in figures["persons"]:
+        mark(row, ("cat", row["kecamatan_code"], row["category"], row["sex"], row["age_band"]))
+    # Group figures have no published total to subtract from: small ones are simply hidden.
+    for row in figures["pokja_by_stage"]:
+        row["suppressed"] = 0 < row["members"] < threshold
+        row["members"] = None if row["suppressed"] else row["members"]
+    for row in figures["paguyuban"]:
+        row["suppressed"] = 0 < row["members"] < threshold
+        row["members"] = None if row["suppressed"] else row["members"]
 
 
 def _pokja_by_stage(uow, areas) -> list[dict]:
