@@ -26,7 +26,8 @@ VARIABLES = {
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
     "STATS_MIN_CELL": ("5", "Smallest count of persons shown to roles without access to personal records."),
-    "FIELD_KEYS": ("(generated into $DATA_DIR)", "Keys sealing personal data, id:base64 newest first; required in compose."),
+    "FIELD_KEYS": ("(generated into $DATA_DIR)",
+                   "Keys sealing personal data, id:base64 newest first; required in compose."),
     "BLIND_INDEX_KEY": ("(generated into $DATA_DIR)", "Key of the NIK's blind index (base64, 32 bytes or more)."),
 }
 

@@ -389,7 +389,8 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor) -
         else:
             drafts.append((number, draft))
 
-    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_([nik_index(d.nik) for _, d in drafts]))))
+    indexes = [nik_index(d.nik) for _, d in drafts]
+    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_(indexes))))
     created = skipped = 0
     for number, draft in drafts:
         # A NIK registered before, or earlier in this file, is the same person: nothing to add.

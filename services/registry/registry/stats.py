@@ -1,4 +1,4 @@
-"""Registry figures for reports: counts only, never a person's id or name; small cells hidden from aggregate-only roles."""
+"""Registry figures for reports: counts only, never a person's id or name; small cells hidden for aggregate roles."""
 from __future__ import annotations
 
 import json

@@ -18,6 +18,7 @@ from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported fo
 )
 from inklusi_platform.sealing import Sealed, keyring
 from registry.models.base import Base
+
 HISTORY_ACTIONS = ("created", "updated", "moved", "deceased", "merged", "consent_recorded", "consent_withdrawn")
 FLAG_STATUSES = ("open", "dismissed", "merged")
 
