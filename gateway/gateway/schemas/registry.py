@@ -77,7 +77,9 @@ class BusinessIn(Strict):
 class _PersonFields(Strict):
     kk = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.NUMBER_MAX))
     phone = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.PHONE_MAX))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=vocabulary.EMAIL_MAX))
+    # Checked by the registry, where a blank one means none; here only its length.
+    email = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.EMAIL_MAX),
+                          metadata={"format": "email"})
     guardian = fields.Nested(GuardianIn, allow_none=True)
     communication = fields.Nested(CommunicationIn)
     business = fields.Nested(BusinessIn, allow_none=True)

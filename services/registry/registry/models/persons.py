@@ -62,7 +62,7 @@ class Person(Base):
         sa.Index("ix_persons_status", "status"),
         # Lists are ordered and paged by (name, id).
         sa.Index("ix_persons_name_id", "name", "id"),
-        sa.UniqueConstraint("nik_index", name="uq_persons_nik_index"),
+        sa.Index("uq_persons_nik_index", "nik_index", unique=True),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)

@@ -18,30 +18,26 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-# SQLite's UNIQUE(nik) has no name; this gives it the one batch mode needs to drop it.
-NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 WIDENED = ('nik', 'kk', 'phone', 'email', 'guardian_phone')
 
 
-def _unique_nik_name() -> str:
-    return 'persons_nik_key' if op.get_bind().dialect.name == 'postgresql' else 'uq_persons_nik'
-
-
 def upgrade() -> None:
-    with op.batch_alter_table('persons', naming_convention=NAMING) as batch_op:
-        batch_op.add_column(sa.Column('nik_index', sa.String(length=64), nullable=True))
-        # Ciphertext is random: a unique NIK is now the blind index's job.
-        batch_op.drop_constraint(_unique_nik_name(), type_='unique')
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    op.add_column('persons', sa.Column('nik_index', sa.String(length=64), nullable=True))
+    if postgres:
+        # Ciphertext is longer than the values were, and random: a unique NIK is the blind index's job now.
+        # SQLite enforces neither lengths nor this on ciphertext, and cannot drop a constraint without
+        # copying the table, which its foreign keys refuse while rows point at persons: it keeps both.
+        op.drop_constraint('persons_nik_key', 'persons', type_='unique')
         for column in WIDENED:
-            batch_op.alter_column(column, type_=sa.Text())
-    with op.batch_alter_table('paguyuban_members') as batch_op:
-        batch_op.alter_column('phone', type_=sa.Text())
+            op.alter_column('persons', column, type_=sa.Text())
+        op.alter_column('paguyuban_members', 'phone', type_=sa.Text())
 
     reseal_all(op.get_bind())
 
-    with op.batch_alter_table('persons') as batch_op:
-        batch_op.alter_column('nik_index', nullable=False)
-        batch_op.create_unique_constraint('uq_persons_nik_index', ['nik_index'])
+    if postgres:
+        op.alter_column('persons', 'nik_index', nullable=False)
+    op.create_index('uq_persons_nik_index', 'persons', ['nik_index'], unique=True)
 
 
 def downgrade() -> None:
