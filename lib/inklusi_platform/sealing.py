@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -64,11 +65,15 @@ class Keyring:
             raise ValueError("BLIND_INDEX_KEY must be at least 32 bytes")
         return cls(keys=keys, current=next(iter(keys)), index_key=index)
 
+    @cached_property
+    def _ciphers(self) -> dict[str, AESGCM]:
+        return {key_id: AESGCM(key) for key_id, key in self.keys.items()}
+
     def seal(self, value: str | None, column: str) -> str | None:
         if value is None:
             return None
         nonce = os.urandom(12)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, value.encode(), column.encode())
+        sealed = self._ciphers[self.current].encrypt(nonce, value.encode(), column.encode())
         return f"{PREFIX}.{self.current}.{_b64(nonce + sealed)}"
 
     def open(self, token: str | None, column: str) -> str | None:
@@ -77,12 +82,12 @@ class Keyring:
         prefix, key_id, body = (token.split(".", 2) + ["", ""])[:3]
         if prefix != PREFIX:
             raise SealingError(f"not a sealed value in {column}")
-        key = self.keys.get(key_id)
-        if key is None:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
             raise SealingError(f"value in {column} sealed with unknown key {key_id!r}")
         data = _unb64(body)
         try:
-            return AESGCM(key).decrypt(data[:12], data[12:], column.encode()).decode()
+            return cipher.decrypt(data[:12], data[12:], column.encode()).decode()
         except (InvalidTag, ValueError):
             raise SealingError(f"value in {column} does not open (altered, or from another column)") from None
 
