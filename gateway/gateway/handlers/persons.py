@@ -72,6 +72,9 @@ class PersonRoutes:
     def list_persons(self, request):
         caller = self.guard.caller(request, "persons:read")
         query = read_query(request, PersonQuery())
+        if _is_nik_lookup(query) and not caller.can("persons:read_nik"):
+            # Otherwise a role shown masked NIKs could still test which NIK belongs to whom.
+            raise HttpProblem(403, "Pencarian dengan NIK memerlukan izin melihat NIK.")
         areas = caller.scope.filter_areas(query.get("area"))
         result = self.registry.list_persons(areas, _jsonable({k: query[k] for k in FILTERS if k in query}),
                                             query.get("limit"), query.get("cursor"))
