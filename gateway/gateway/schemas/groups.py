@@ -2,10 +2,9 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.common import AREA_CODE, AreaPageQuery, Strict
-
-STAGES = ("rintisan", "berkembang", "mandiri")
-MEMBER_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
-ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")
+from inklusi_platform.contracts.registry import ACTIVITY_KINDS
+from inklusi_platform.contracts.registry import POKJA_ROLES as MEMBER_ROLES
+from inklusi_platform.contracts.registry import POKJA_STAGES as STAGES
 
 
 class PokjaIn(Strict):

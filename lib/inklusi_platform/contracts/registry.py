@@ -20,6 +20,9 @@ GIVERS = ("self", "guardian")
 CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
 PERSON_STATUSES = ("active", "moved_away", "deceased", "merged")
 EDITABLE_STATUSES = ("active", "moved_away", "deceased")  # 'merged' only comes from a merge
+POKJA_STAGES = ("rintisan", "berkembang", "mandiri")
+POKJA_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
+ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")  # paguyuban activities
 
 # --- field limits (characters, or entries of a list) ----------------------------------------------
 NAME_MAX = 200

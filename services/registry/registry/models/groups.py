@@ -6,13 +6,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inklusi_platform.contracts.registry import ACTIVITY_KINDS, POKJA_ROLES, POKJA_STAGES  # noqa: F401
 from inklusi_platform.sealing import Sealed
 from registry.models.base import Base
 from registry.models.persons import AREA, ID, USER_ID, new_id
 
-STAGES = ("rintisan", "berkembang", "mandiri")
-ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
-ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")
+STAGES = POKJA_STAGES
+ROLES = POKJA_ROLES
 SCORE_FIELDS = ("production", "administration", "finance", "marketing")
 
 
