@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from gateway.clients import ServiceTimeout
-from gateway.language import translate_problem
+from gateway.language import http_detail, translate_problem
 from gateway.problems import HttpProblem, problem_response
 from inklusi_platform import errors
 from inklusi_platform.context import CORRELATION_KEY, new_correlation_id
@@ -57,7 +57,8 @@ def error_response(exc: Exception, correlation_id: str, path: str) -> Response:
                                 headers=exc.headers, **exc.extra)
     if isinstance(exc, HTTPException):
         headers = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) else None
-        return problem_response(exc.code or 500, exc.description, correlation_id=correlation_id, instance=path,
+        return problem_response(exc.code or 500, http_detail(exc.code, exc.description),
+                                correlation_id=correlation_id, instance=path,
                                 headers=headers)
     for exc_type, status in STATUS_OF:
         if isinstance(exc, exc_type):

@@ -39,6 +39,27 @@ COMMON_DETAILS = (
     ("Kode wilayah tidak dikenali.", "Unknown area code."),
     ("Kode bahasa tidak dikenali (contoh: id, jv).", "Unknown language code (e.g. id, jv)."),
 )
+# werkzeug's own errors (unknown route, wrong method, oversized request) describe themselves in English.
+HTTP_DETAILS = {
+    400: ("Permintaan tidak dapat dibaca.", "The request cannot be read."),
+    404: ("Alamat ini tidak ada di API ini.", "This address does not exist in this API."),
+    405: ("Metode ini tidak diizinkan untuk alamat ini.", "This method is not allowed for this address."),
+    413: ("Isi permintaan melebihi batas ukuran.", "The request body is too large."),
+    414: ("Alamat (URL) terlalu panjang.", "The URL is too long."),
+    431: ("Header permintaan terlalu besar.", "The request headers are too large."),
+}
+
+
+def http_detail(status: int, description: str | None) -> str | None:
+    """Indonesian for an error werkzeug raised itself; its English description otherwise never reaches people."""
+    return HTTP_DETAILS.get(status, (description,))[0]
+
+
+for _indonesian, _english in HTTP_DETAILS.values():
+    translate(_indonesian, _english)
+translate("JSON tidak dapat dibaca (baris {line}, kolom {column}).",
+          "The JSON cannot be read (line {line}, column {column}).")
+translate("Isi permintaan bukan teks UTF-8.", "The request body is not UTF-8 text.")
 for _status, _title in TITLES.items():
     if _status in ENGLISH_TITLES:
         translate(_title, ENGLISH_TITLES[_status])

@@ -75,6 +75,18 @@ def test_integrators_can_ask_for_english(gateway, registry_service, as_user):
     assert indonesian.json()["errors"]["agama"] == ["Kolom ini tidak dikenal."]
 
 
+def test_the_http_layer_speaks_indonesian_too(gateway, registry_service, as_user):
+    admin = as_user("admin")
+    unknown = admin.get("/v1/tidak-ada")
+    assert (unknown.status_code, unknown.json()["detail"]) == (404, "Alamat ini tidak ada di API ini.")
+    broken = admin.post("/v1/persons", data=b'{"nik": ', headers={"Content-Type": "application/json"})
+    assert (broken.status_code, broken.json()["detail"]) == (400, "JSON tidak dapat dibaca (baris 1, kolom 9).")
+    english = admin.post("/v1/persons", data=b'{"nik": ', headers={"Content-Type": "application/json",
+                                                                  "Accept-Language": "en-GB,en;q=0.9"})
+    assert english.json()["detail"] == "The JSON cannot be read (line 1, column 9)."
+    assert english.json()["title"] == "Bad request"
+
+
 def test_blank_optional_fields_are_taken_as_not_given(gateway, registry_service, as_user):
     body = person_payload(LAWANG_NIK, LAWANG_DESA, phone="", kk="", email="",
                           disability={"categories": ["fisik"], "diagnosis": ""},
