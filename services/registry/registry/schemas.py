@@ -2,7 +2,8 @@
 
 Messages are in Bahasa Indonesia, for the field workers who read them (marshmallow's own come from
 inklusi_platform.messages). Every problem is reported at once, each under the field it concerns
-(nested fields as `guardian.phone`), so a form can be fixed in one pass. NIK and KK problems carry their stable code as well: `{"code", "message"}`.
+(nested fields as `guardian.phone`), so a form can be fixed in one pass. NIK and KK problems carry
+their stable code as well: `{"code", "message"}`.
 """
 from __future__ import annotations
 
