@@ -87,3 +87,27 @@ def test_existing_rows_are_sealed_then_resealed_under_a_new_key(url_at_0002, mon
     changes = json.loads(changes) if isinstance(changes, str) else changes
     assert open_changes(changes)["nik"] == [None, NIK]
     engine.dispose()
+
+
+def test_rekey_command_reseals_under_the_newest_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    migrations.upgrade("registry", url, "0002")
+    _seed_plain(url)
+    migrations.upgrade("registry", url)
+    old = sealing.keyring()
+    new_key = generate_key()
+    env = dict(os.environ, DATABASE_URL=url, REGISTRY_DATABASE_URL=url,
+               FIELD_KEYS=f"k9:{new_key},{old.current}:{sealing._b64(old.keys[old.current])}")
+    done = subprocess.run([sys.executable, "-m", "registry", "rekey"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "persons 1 baris" in done.stderr
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        nik = connection.execute(sa.text("SELECT nik FROM persons")).scalar_one()
+    engine.dispose()
+    assert nik.startswith("s1.k9.") and Keyring.parse(f"k9:{new_key}", generate_key()).open(nik, "persons.nik") == NIK

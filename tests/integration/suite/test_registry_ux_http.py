@@ -214,3 +214,11 @@ def test_each_request_is_one_access_line_with_its_route_template(gateway, regist
     assert (line.method, line.route, line.status) == ("GET", "/v1/persons/<person_id>", 404)
     assert line.user_id.startswith("user:") and line.duration_ms >= 0
     assert "no-such-person" not in line.getMessage()
+
+
+def test_a_pokja_answer_names_its_desa(gateway, registry_service, as_user):
+    made = as_user("admin").post("/v1/pokja", json={"name": "Pokja Sidoluhur", "area_code": LAWANG_DESA,
+                                                    "formed_on": "2025-01-15"})
+    assert made.status_code == 201, made.text
+    assert (made.json()["area_code"], made.json()["area_name"]) == (LAWANG_DESA, "Sidoluhur")
+    assert made.json()["kecamatan_name"] == "Lawang"
