@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from inklusi_platform.errors import ValidationFailed
-from inklusi_platform.regions import regions
+from inklusi_platform.regions import covers, regions
 from registry import history, suppression
 from registry.group_schemas import within
 from registry.models.groups import STAGES, Paguyuban, PaguyubanMember, Pokja, PokjaMembership
@@ -40,7 +40,14 @@ def registry_stats(uow, areas, min_cell=None) -> dict:
     areas = check_areas(areas)
     if min_cell is not None and (isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1):
         raise ValidationFailed("Batas sel tidak valid", {"min_cell": ["Harus bilangan bulat 1 atau lebih."]})
-    rows = _counted(uow, areas)
+    if min_cell is not None and areas and any(area.count(".") > 2 for area in areas):
+        # A desa's figures subtracted from its kecamatan's would show what suppression hides.
+        raise ValidationFailed("Statistik ini paling rinci per kecamatan.",
+                               {"area": ["Pilih kecamatan atau wilayah yang lebih luas, bukan desa/kelurahan."]})
+    threshold = min_cell or 0
+    # With a threshold, cells are counted and hidden once over the whole register and the areas asked
+    # for are cut out of that, so no answer for one area shows what the answer for another hides.
+    rows = _counted(uow, areas if min_cell is None else None)
     figures = {
         "threshold": min_cell,
         "total_persons": {"count": sum(rows["persons"].values())},
@@ -50,11 +57,23 @@ def registry_stats(uow, areas, min_cell=None) -> dict:
         "persons": [{**_kecamatan(k), "category": c, "sex": s, "age_band": b, "count": n}
                     for (k, c, s, b), n in sorted(rows["categories"].items(),
                                                   key=lambda item: (*item[0][:3], _BAND[item[0][3]]))],
-        "pokja_by_stage": _pokja_by_stage(uow, areas),
-        "paguyuban": _paguyuban(uow, areas),
     }
-    _suppress(figures, min_cell or 0)  # with no threshold, every figure is marked as shown
+    _suppress(figures, threshold)  # with no threshold, every figure is marked as shown
+    if min_cell is not None and areas is not None:
+        _keep_areas(figures, areas)
+    figures["pokja_by_stage"] = _pokja_by_stage(uow, areas, threshold)
+    figures["paguyuban"] = _paguyuban(uow, areas, threshold)
     return figures
+
+
+def _keep_areas(figures: dict, areas: list[str]) -> None:
+    """Only the rows of the areas asked for; their total only when it adds up figures already shown."""
+    for key in ("kecamatan", "totals", "persons"):
+        figures[key] = [row for row in figures[key]
+                        if any(covers(area, row["kecamatan_code"]) for area in areas)]
+    hidden = any(row["suppressed"] for row in figures["kecamatan"])
+    figures["total_persons"] = {"count": None if hidden else sum(row["count"] for row in figures["kecamatan"]),
+                                "suppressed": hidden}
 
 
 _BAND = {label: i for i, (label, _) in enumerate(AGE_BANDS)}
@@ -134,33 +153,38 @@ def _suppress(figures: dict, threshold: int) -> None:
         mark(row, ("cell", row["kecamatan_code"], row["sex"], row["age_band"]))
     for row in figures["persons"]:
         mark(row, ("cat", row["kecamatan_code"], row["category"], row["sex"], row["age_band"]))
-    # Group figures have no published total to subtract from: small ones are simply hidden.
-    for row in figures["pokja_by_stage"]:
-        row["suppressed"] = 0 < row["members"] < threshold
-        row["members"] = None if row["suppressed"] else row["members"]
-    for row in figures["paguyuban"]:
-        row["suppressed"] = 0 < row["members"] < threshold
-        row["members"] = None if row["suppressed"] else row["members"]
 
 
-def _pokja_by_stage(uow, areas) -> list[dict]:
-    """Every stage, even an empty one, with its pokja and their active members."""
+def _pokja_by_stage(uow, areas, threshold: int) -> list[dict]:
+    """Every stage, even an empty one, with its pokja and their active members.
+
+    A stage's members are hidden when any pokja in it has fewer than `threshold` (but some): then no
+    difference between two answers (all areas, one area) can single out a small pokja's members.
+    """
     members = (sa.select(PokjaMembership.pokja_id, sa.func.count().label("members"))
                .where(PokjaMembership.left_on.is_(None)).group_by(PokjaMembership.pokja_id).subquery())
-    query = (sa.select(Pokja.stage, sa.func.count(Pokja.id), sa.func.coalesce(sa.func.sum(members.c.members), 0))
-             .outerjoin(members, members.c.pokja_id == Pokja.id).group_by(Pokja.stage))
+    query = (sa.select(Pokja.stage, sa.func.coalesce(members.c.members, 0))
+             .outerjoin(members, members.c.pokja_id == Pokja.id))
     if areas is not None:
         query = query.where(within(Pokja.area_code, areas))
-    found = {stage: (pokja, int(count)) for stage, pokja, count in uow.session.execute(query)}
-    return [{"stage": stage, "pokja": found.get(stage, (0, 0))[0], "members": found.get(stage, (0, 0))[1]}
-            for stage in STAGES]
+    by_stage: dict[str, list[int]] = {stage: [] for stage in STAGES}
+    for stage, count in uow.session.execute(query):
+        by_stage[stage].append(int(count))
+    rows = []
+    for stage, counts in by_stage.items():
+        hidden = any(0 < n < threshold for n in counts)
+        rows.append({"stage": stage, "pokja": len(counts), "members": None if hidden else sum(counts),
+                     "suppressed": hidden})
+    return rows
 
 
-def _paguyuban(uow, areas) -> list[dict]:
+def _paguyuban(uow, areas, threshold: int) -> list[dict]:
+    """Each paguyuban's active members; a small count is hidden (nothing is summed over them)."""
     query = (sa.select(Paguyuban.kecamatan_code, Paguyuban.id, sa.func.count(PaguyubanMember.id))
              .outerjoin(PaguyubanMember, sa.and_(PaguyubanMember.paguyuban_id == Paguyuban.id,
                                                  PaguyubanMember.left_on.is_(None)))
              .group_by(Paguyuban.kecamatan_code, Paguyuban.id).order_by(Paguyuban.kecamatan_code))
     if areas is not None:
         query = query.where(within(Paguyuban.kecamatan_code, areas))
-    return [{"kecamatan_code": k, "paguyuban_id": pid, "members": n} for k, pid, n in uow.session.execute(query)]
+    return [{"kecamatan_code": k, "paguyuban_id": pid, "members": None if 0 < n < threshold else n,
+             "suppressed": 0 < n < threshold} for k, pid, n in uow.session.execute(query)]

@@ -189,6 +189,11 @@ def test_forum_viewer_reads_no_small_cell_and_cannot_derive_one(gateway, registr
     assert _derivable(figures) == []
     text = json.dumps(figures)
     assert "Dewi" not in text and "Budi" not in text
+    # Area by area, the same cells stay hidden; one desa at a time is refused.
+    lawang = as_user("fomi").get("/v1/stats/registry", params={"area": "35.07.25"}).json()
+    assert lawang["totals"] == [t for t in figures["totals"] if t["kecamatan_code"] == "35.07.25"]
+    desa = as_user("fomi").get("/v1/stats/registry", params={"area": LAWANG_DESA})
+    assert desa.status_code == 422 and "area" in desa.json()["errors"]
 
 
 def test_statistics_as_spreadsheet_and_csv_for_dinas_sosial(two_persons, as_user):

@@ -144,3 +144,44 @@ def test_a_threshold_must_be_a_positive_whole_number(uow):
     for bad in (0, -1, True, "5", 2.5):
         with pytest.raises(ValidationFailed):
             stats.registry_stats(uow, None, min_cell=bad)
+
+
+def test_asking_area_by_area_shows_nothing_the_whole_answer_hides(uow):
+    serial = iter(range(1000))
+    for _ in range(21):
+        add_person(uow, next(serial), born=date(1990, 1, 1))
+    add_person(uow, next(serial), desa="35.73.04.1005", born=date(1980, 1, 1))  # alone in Sukun
+
+    whole = stats.registry_stats(uow, None, min_cell=5)
+    assert [k["suppressed"] for k in whole["kecamatan"]] == [True, True]  # Lawang hides Sukun from 22 - 21
+    lawang = stats.registry_stats(uow, ["35.07.25"], min_cell=5)
+    assert lawang["kecamatan"] == [whole["kecamatan"][0]]
+    assert lawang["total_persons"] == {"count": None, "suppressed": True}  # 21 would tell Sukun's 1
+    assert lawang["totals"] == [row for row in whole["totals"] if row["kecamatan_code"] == "35.07.25"]
+    assert lawang["totals"][0]["count"] == 21
+    assert stats.registry_stats(uow, ["35.73"], min_cell=5)["total_persons"]["count"] is None
+    # Full-access callers get their area counted on its own, as before.
+    assert stats.registry_stats(uow, ["35.07.25"])["total_persons"] == {"count": 21, "suppressed": False}
+
+
+def test_an_aggregate_only_caller_cannot_ask_for_one_desa(uow):
+    from inklusi_platform.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        stats.registry_stats(uow, ["35.07.25.2001"], min_cell=5)
+    assert "area" in refused.value.details
+    assert stats.registry_stats(uow, ["35.07.25.2001"])["total_persons"]["count"] == 0
+
+
+def test_pokja_members_by_stage_are_hidden_when_a_small_pokja_is_among_them(uow, actor):
+    small = pokja.form_pokja(uow, {"name": "A", "area_code": "35.07.25", "formed_on": "2024-01-01"}, actor)
+    large = pokja.form_pokja(uow, {"name": "B", "area_code": "35.73.04", "formed_on": "2024-01-01"}, actor)
+    for serial in range(8):
+        person = add_person(uow, serial, desa="35.73.04.1005" if serial else "35.07.25.2001")
+        pokja.add_member(uow, (large if serial else small)["id"],
+                         {"person_id": person, "role": "anggota", "joined_on": "2024-02-01"}, actor)
+    rintisan = stats.registry_stats(uow, None, min_cell=5)["pokja_by_stage"][0]
+    assert rintisan == {"stage": "rintisan", "pokja": 2, "members": None, "suppressed": True}
+    # Otherwise all areas (8) minus Sukun's (7) would give the small pokja's one member.
+    assert stats.registry_stats(uow, ["35.73.04"], min_cell=5)["pokja_by_stage"][0]["members"] == 7
+    assert stats.registry_stats(uow, None)["pokja_by_stage"][0]["members"] == 8
