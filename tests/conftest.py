@@ -15,6 +15,9 @@ from tests.support.web import WebSession, free_port
 pytest_plugins = ["tests.support.gateway_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+# One set of field keys for the test process and every service or command it starts.
+os.environ.setdefault("FIELD_KEYS", "test1:" + "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE")
+os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMtbG9uZw")
 
 
 @pytest.fixture(scope="session")

@@ -257,8 +257,13 @@ def list_entries(session, filters: dict, limit=None, cursor=None) -> dict:
 
 def as_dict(entry: AuditEntry) -> dict:
     return {
-        "id": entry.id, "at": entry.at.isoformat(), "user_id": entry.user_id, "client_id": entry.client_id,
+        "id": entry.id, "at": _utc(entry.at).isoformat(), "user_id": entry.user_id, "client_id": entry.client_id,
         "org_id": entry.org_id, "action": entry.action, "resource": entry.resource,
         "resource_id": entry.resource_id, "correlation_id": entry.correlation_id, "outcome": entry.outcome,
         "detail": entry.detail,
     }
+
+
+def _utc(at: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC. Always say so in the answer.
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)

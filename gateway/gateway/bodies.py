@@ -20,8 +20,10 @@ def read_json(request: Request, schema: Schema | None = None, *, partial: bool =
         raise HttpProblem(413, "Isi permintaan melebihi batas ukuran.") from None
     try:
         data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpProblem(400, f"JSON tidak dapat dibaca: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise HttpProblem(400, f"JSON tidak dapat dibaca (baris {exc.lineno}, kolom {exc.colno}).") from None
+    except (ValueError, UnicodeDecodeError):  # Python's own wording is English
+        raise HttpProblem(400, "Isi permintaan bukan teks UTF-8.") from None
     if schema is None:
         return data
     if not isinstance(data, dict):

@@ -90,6 +90,7 @@ class Guard(DependencyProvider):
         caller = Caller(kind=claims.kind, subject=claims.subject, org_id=claims.org_id, roles=roles,
                         permissions=permissions, scope=Scope(frozenset(claims.areas) if scoped else None),
                         name=getattr(claims, "name", "") or "")
+        request.environ["inklusi.caller"] = caller.principal  # for the access log line
         if permission is not None:
             self.require(caller, permission)
         return caller

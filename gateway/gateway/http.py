@@ -5,6 +5,7 @@ mapped in one table. No stack trace reaches a client; a 500 carries the correlat
 """
 import logging
 import re
+import time
 from functools import partial
 
 from eventlet.event import Event
@@ -16,14 +17,17 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from gateway.clients import ServiceTimeout
+from gateway.language import http_detail, translate_problem
 from gateway.problems import HttpProblem, problem_response
 from inklusi_platform import errors
 from inklusi_platform.context import CORRELATION_KEY, new_correlation_id
 from inklusi_platform.database import finish_unit_of_work
+from inklusi_platform.logs import log_access
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
+CALLER_KEY = "inklusi.caller"  # the guard notes who called, for the access line
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 # Exception type -> HTTP status, in one place. First match wins.
@@ -53,7 +57,8 @@ def error_response(exc: Exception, correlation_id: str, path: str) -> Response:
                                 headers=exc.headers, **exc.extra)
     if isinstance(exc, HTTPException):
         headers = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) else None
-        return problem_response(exc.code or 500, exc.description, correlation_id=correlation_id, instance=path,
+        return problem_response(exc.code or 500, http_detail(exc.code, exc.description),
+                                correlation_id=correlation_id, instance=path,
                                 headers=headers)
     for exc_type, status in STATUS_OF:
         if isinstance(exc, exc_type):
@@ -85,22 +90,27 @@ class GatewayWsgiApp:
         self.cors_origins = {o.strip() for o in origins.split(",") if o.strip()}
 
     def __call__(self, environ, start_response):
+        started = time.monotonic()
         request = Request(environ, shallow=True)
         request.correlation_id = correlation_id_of(request)
+        route = "-"
         try:
             if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
                 response = self.preflight(request)
             else:
                 adapter = self.url_map.bind_to_environ(environ)
-                provider, values = adapter.match()
-                request.path_values = values
-                response = provider.handle_request(request)
+                rule, values = adapter.match(return_rule=True)
+                route, request.path_values = rule.rule, values
+                response = rule.endpoint.handle_request(request)
         except (NotFound, MethodNotAllowed) as exc:
             response = error_response(exc, request.correlation_id, request.path)
         except Exception as exc:  # a bug in the gateway itself
             response = error_response(exc, request.correlation_id, request.path)
         response.headers[REQUEST_ID_HEADER] = request.correlation_id
         self.add_cors(request, response)
+        response = translate_problem(request, response)
+        log_access(request.method, route, response.status_code, (time.monotonic() - started) * 1000,
+                   request.correlation_id, environ.get(CALLER_KEY))
         return response(environ, start_response)
 
     def preflight(self, request: Request) -> Response:

@@ -27,6 +27,10 @@ VARIABLES = {
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
     "COMPLETION_SHARE": ("0.75", "Share of a training's sessions a participant attends to complete it."),
     "SHUTDOWN_GRACE_SECONDS": ("20", "On SIGTERM, how long a process finishes the work in hand before it exits."),
+    "STATS_MIN_CELL": ("5", "Smallest count of persons shown to roles without access to personal records."),
+    "FIELD_KEYS": ("(generated into $DATA_DIR)",
+                   "Keys sealing personal data, id:base64 newest first; required in compose."),
+    "BLIND_INDEX_KEY": ("(generated into $DATA_DIR)", "Key of the NIK's blind index (base64, 32 bytes or more)."),
 }
 
 
@@ -66,4 +70,5 @@ def service_config(service: str, env=os.environ) -> dict:
         "ROLES_FILE": env.get("ROLES_FILE", ""),
         "COMPLETION_SHARE": float(env.get("COMPLETION_SHARE", "0.75")),
         "SHUTDOWN_GRACE_SECONDS": float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
+        "STATS_MIN_CELL": int(env.get("STATS_MIN_CELL", "5")),
     }

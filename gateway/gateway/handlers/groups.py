@@ -25,6 +25,7 @@ from gateway.schemas.groups import (
     StatsOut,
     StatsQuery,
 )
+from gateway.stats_files import stats_file
 from inklusi_platform.errors import NotFound
 
 
@@ -217,5 +218,9 @@ class GroupRoutes:
     def registry_stats(self, request):
         caller = self.guard.caller(request, "stats:read")
         query = read_query(request, StatsQuery())
-        return json_response(StatsOut().dump(self.registry.registry_stats(caller.scope.filter_areas(
-            query.get("area")))))
+        # Who may not read a personal record may not read one off a small cell either.
+        min_cell = None if caller.can("persons:read") else self.config.get("STATS_MIN_CELL", 5)
+        figures = self.registry.registry_stats(caller.scope.filter_areas(query.get("area")), min_cell)
+        if query.get("format", "json") != "json":
+            return stats_file(figures, query["format"])
+        return json_response(StatsOut().dump(figures))

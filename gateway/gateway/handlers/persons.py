@@ -20,7 +20,7 @@ from gateway.schemas.registry import (
 )
 from inklusi_platform.errors import Conflict, NotFound
 
-FILTERS = ("q", "category", "status", "sex", "kecamatan_code", "desa_code")
+FILTERS = ("q", "nik", "birth_date", "category", "status", "sex", "kecamatan_code", "desa_code")
 
 
 class PersonRoutes:
@@ -72,12 +72,16 @@ class PersonRoutes:
     def list_persons(self, request):
         caller = self.guard.caller(request, "persons:read")
         query = read_query(request, PersonQuery())
+        if _is_nik_lookup(query) and not caller.can("persons:read_nik"):
+            # Otherwise a role shown masked NIKs could still test which NIK belongs to whom.
+            raise HttpProblem(403, "Pencarian dengan NIK memerlukan izin melihat NIK.")
         areas = caller.scope.filter_areas(query.get("area"))
-        result = self.registry.list_persons(areas, {k: query[k] for k in FILTERS if k in query},
+        result = self.registry.list_persons(areas, _jsonable({k: query[k] for k in FILTERS if k in query}),
                                             query.get("limit"), query.get("cursor"))
         ids = [person["id"] for person in result["items"]]
         if ids:
-            self.audit(caller, "read", "person", ids)
+            # A NIK lookup is a read of whoever it found, like opening their record.
+            self.audit(caller, "read", "person", ids, detail="nik" if _is_nik_lookup(query) else None)
         return json_response({"items": [person_view(p, caller) for p in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
@@ -201,3 +205,8 @@ def _jsonable(data: dict) -> dict:
         return value
 
     return convert(data)
+
+
+def _is_nik_lookup(query: dict) -> bool:
+    digits = "".join(str(query.get("q", "")).replace(".", "").split())
+    return "nik" in query or (len(digits) == 16 and digits.isdigit())

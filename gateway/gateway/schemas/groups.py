@@ -2,10 +2,9 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.common import AREA_CODE, AreaPageQuery, Strict
-
-STAGES = ("rintisan", "berkembang", "mandiri")
-MEMBER_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
-ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")
+from inklusi_platform.contracts.registry import ACTIVITY_KINDS
+from inklusi_platform.contracts.registry import POKJA_ROLES as MEMBER_ROLES
+from inklusi_platform.contracts.registry import POKJA_STAGES as STAGES
 
 
 class PokjaIn(Strict):
@@ -37,6 +36,7 @@ class PokjaOut(Strict):
     version = fields.Integer(required=True)
     name = fields.String(required=True)
     area_code = fields.String(required=True)
+    area_name = fields.String(allow_none=True, metadata={"description": "Name of the desa/kelurahan or kecamatan."})
     kecamatan_code = fields.String(required=True)
     kecamatan_name = fields.String()
     stage = fields.String(required=True)
@@ -105,6 +105,8 @@ class ActivityIn(Strict):
 
 class StatsQuery(Strict):
     area = fields.List(fields.String(validate=AREA_CODE))
+    format = fields.String(validate=validate.OneOf(("json", "csv", "xlsx")),
+                           metadata={"description": "json (default), or a file for reports: csv or xlsx."})
 
 
 class CoverageKecamatan(Strict):
@@ -123,7 +125,34 @@ class CoverageOut(Strict):
     kecamatan = fields.List(fields.Nested(CoverageKecamatan), required=True)
 
 
+class StatsCount(Strict):
+    count = fields.Integer(allow_none=True, metadata={"description": "null when suppressed"})
+    suppressed = fields.Boolean(metadata={"description": "Hidden: below the threshold, or it would reveal one."})
+
+
+class KecamatanCount(StatsCount):
+    kecamatan_code = fields.String(required=True)
+    kecamatan_name = fields.String(allow_none=True)
+
+
+class SexAgeCount(KecamatanCount):
+    sex = fields.String(required=True)
+    age_band = fields.String(required=True)
+
+
+class CategoryCount(SexAgeCount):
+    category = fields.String(required=True)
+
+
 class StatsOut(Strict):
-    persons = fields.List(fields.Dict(), required=True)
+    threshold = fields.Integer(allow_none=True, metadata={
+        "description": "Smallest count shown to this caller; null when nothing is suppressed."})
+    total_persons = fields.Nested(StatsCount, required=True)
+    kecamatan = fields.List(fields.Nested(KecamatanCount), required=True,
+                            metadata={"description": "Distinct active persons per kecamatan."})
+    totals = fields.List(fields.Nested(SexAgeCount), required=True,
+                         metadata={"description": "Distinct active persons per kecamatan, sex and age band."})
+    persons = fields.List(fields.Nested(CategoryCount), required=True, metadata={
+        "description": "Per category: a person with several categories counts under each (and under ganda)."})
     pokja_by_stage = fields.List(fields.Dict(), required=True)
     paguyuban = fields.List(fields.Dict(), required=True)

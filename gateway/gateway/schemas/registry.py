@@ -1,89 +1,109 @@
-"""HTTP shapes of the registry's resources."""
+"""HTTP shapes of the registry's resources; choices and limits come from the registry's contract."""
 from marshmallow import fields, validate
 
 from gateway.schemas.common import AREA_CODE, AreaPageQuery, AuditActor, PageQuery, Strict
+from inklusi_platform.contracts import registry as vocabulary
+from inklusi_platform.contracts.registry import (
+    CATEGORIES,
+    CHANNELS,
+    CHOSEN_CATEGORIES,
+    CONSENT_FORMS,
+    EDITABLE_STATUSES,
+    FORMATS,
+    GIVERS,
+    PERSON_STATUSES,
+    PURPOSES,
+    SEXES,
+)
 
-CATEGORIES = ("fisik", "intelektual", "mental", "sensorik")
-CHANNELS = ("whatsapp", "sms", "email", "none")
-FORMATS = ("plain_text", "easy_read", "large_print")
-PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
-CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
-STATUSES = ("active", "moved_away", "deceased", "merged")
+
+def _text_list():
+    return fields.List(fields.String(validate=validate.Length(max=vocabulary.LIST_ITEM_MAX)),
+                       validate=validate.Length(max=vocabulary.LIST_MAX))
+
+
+def _categories(**kwargs):
+    return fields.List(fields.String(validate=validate.OneOf(CHOSEN_CATEGORIES)),
+                       validate=validate.Length(min=1, max=vocabulary.CATEGORIES_MAX), **kwargs)
+
+
+def _diagnosis():
+    return fields.String(allow_none=True, validate=validate.Length(max=vocabulary.DIAGNOSIS_MAX))
 
 
 class DisabilityIn(Strict):
-    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
-                             validate=validate.Length(min=1))
-    functional_limitations = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
-    assistive_devices = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
-    diagnosis = fields.String(allow_none=True, validate=validate.Length(max=500))
+    categories = _categories(required=True)
+    functional_limitations = _text_list()
+    assistive_devices = _text_list()
+    diagnosis = _diagnosis()
 
 
 class DisabilityPatch(Strict):
     """Without defaults: a PATCH that names only the categories must not clear the other lists."""
 
-    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), validate=validate.Length(min=1))
-    functional_limitations = fields.List(fields.String(validate=validate.Length(max=200)))
-    assistive_devices = fields.List(fields.String(validate=validate.Length(max=200)))
-    diagnosis = fields.String(allow_none=True, validate=validate.Length(max=500))
+    categories = _categories()
+    functional_limitations = _text_list()
+    assistive_devices = _text_list()
+    diagnosis = _diagnosis()
 
 
 class GuardianIn(Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    relation = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    phone = fields.String(allow_none=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=vocabulary.NAME_MAX))
+    relation = fields.String(required=True, validate=validate.Length(min=1, max=vocabulary.RELATION_MAX))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.PHONE_MAX))
 
 
 class ConsentIn(Strict):
     purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
-    given_by = fields.String(required=True, validate=validate.OneOf(("self", "guardian")))
+    given_by = fields.String(required=True, validate=validate.OneOf(GIVERS))
     form = fields.String(required=True, validate=validate.OneOf(CONSENT_FORMS))
     given_on = fields.Date(required=True)
 
 
 class CommunicationIn(Strict):
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), validate=validate.Length(min=1))
-    language = fields.String(validate=validate.Length(min=2, max=10))
+    language = fields.String(validate=validate.Regexp(vocabulary.LANGUAGE_PATTERN,
+                                                      error="Kode bahasa tidak dikenali (contoh: id, jv)."))
     format = fields.String(validate=validate.OneOf(FORMATS))
     copy_guardian = fields.Boolean()
 
 
 class BusinessIn(Strict):
-    sector = fields.String(validate=validate.Length(max=120))
-    status = fields.String(validate=validate.Length(max=60))
+    sector = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.SECTOR_MAX))
+    status = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.BUSINESS_STATUS_MAX))
     started_on = fields.Date(allow_none=True)
 
 
-class PersonIn(Strict):
-    nik = fields.String(required=True, metadata={"description": "16 digits; checked against birth date and sex."})
-    kk = fields.String(allow_none=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+class _PersonFields(Strict):
+    kk = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.NUMBER_MAX))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.PHONE_MAX))
+    # Checked by the registry, where a blank one means none; here only its length.
+    email = fields.String(allow_none=True, validate=validate.Length(max=vocabulary.EMAIL_MAX),
+                          metadata={"format": "email"})
+    guardian = fields.Nested(GuardianIn, allow_none=True)
+    communication = fields.Nested(CommunicationIn)
+    business = fields.Nested(BusinessIn, allow_none=True)
+
+
+class PersonIn(_PersonFields):
+    nik = fields.String(required=True, validate=validate.Length(max=vocabulary.NUMBER_MAX),
+                        metadata={"description": "16 digits; checked against birth date and sex."})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=vocabulary.NAME_MAX))
     birth_date = fields.Date(required=True)
-    sex = fields.String(required=True, validate=validate.OneOf(("L", "P")))
+    sex = fields.String(required=True, validate=validate.OneOf(SEXES))
     desa_code = fields.String(required=True, validate=AREA_CODE)
-    phone = fields.String(allow_none=True)
-    email = fields.Email(allow_none=True)
     disability = fields.Nested(DisabilityIn, required=True)
-    guardian = fields.Nested(GuardianIn, allow_none=True)
     consent = fields.Nested(ConsentIn, required=True)
-    communication = fields.Nested(CommunicationIn)
-    business = fields.Nested(BusinessIn, allow_none=True)
 
 
-class PersonPatch(Strict):
-    kk = fields.String(allow_none=True)
-    name = fields.String(validate=validate.Length(min=1, max=200))
+class PersonPatch(_PersonFields):
+    name = fields.String(validate=validate.Length(min=1, max=vocabulary.NAME_MAX))
     birth_date = fields.Date()
-    sex = fields.String(validate=validate.OneOf(("L", "P")))
-    nik = fields.String()
+    sex = fields.String(validate=validate.OneOf(SEXES))
+    nik = fields.String(validate=validate.Length(max=vocabulary.NUMBER_MAX))
     desa_code = fields.String(validate=AREA_CODE)
-    phone = fields.String(allow_none=True)
-    email = fields.Email(allow_none=True)
     disability = fields.Nested(DisabilityPatch)
-    guardian = fields.Nested(GuardianIn, allow_none=True)
-    communication = fields.Nested(CommunicationIn)
-    business = fields.Nested(BusinessIn, allow_none=True)
-    status = fields.String(validate=validate.OneOf(("active", "moved_away", "deceased")))
+    status = fields.String(validate=validate.OneOf(EDITABLE_STATUSES))
 
 
 class DisabilityOut(Strict):
@@ -121,10 +141,14 @@ class PersonOut(Strict):
 
 
 class PersonQuery(AreaPageQuery):
-    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Part of the name."})
-    category = fields.String(validate=validate.OneOf((*CATEGORIES, "ganda")))
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    sex = fields.String(validate=validate.OneOf(("L", "P")))
+    q = fields.String(validate=validate.Length(min=1, max=vocabulary.NAME_QUERY_MAX),
+                      metadata={"description": "Part of the name, or a whole NIK (an exact lookup)."})
+    nik = fields.String(validate=validate.Length(min=1, max=vocabulary.NUMBER_MAX),
+                        metadata={"description": "A whole NIK: the one person holding it, if in your area."})
+    birth_date = fields.Date(metadata={"description": "Exact birth date (YYYY-MM-DD); with q, name and birth date."})
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = fields.String(validate=validate.OneOf(PERSON_STATUSES))
+    sex = fields.String(validate=validate.OneOf(SEXES))
     kecamatan_code = fields.String(validate=AREA_CODE)
     desa_code = fields.String(validate=AREA_CODE)
 
@@ -143,7 +167,7 @@ class ConsentOut(Strict):
 
 
 class ConsentWithdrawalIn(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=vocabulary.WITHDRAWAL_REASON_MAX))
 
 
 class HistoryEntryOut(Strict):

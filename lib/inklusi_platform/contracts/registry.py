@@ -1,9 +1,46 @@
-"""Events the registry publishes. Ids, area codes and categories only."""
+"""The registry's vocabulary and field limits, and the events it publishes (ids, area codes, categories only).
+
+The gateway's HTTP schemas, the registry's input schemas and its tables all take their choices and
+lengths from here, so the two sides cannot drift apart.
+"""
 from marshmallow import Schema, fields, validate
 
 from inklusi_platform.contracts import register
 
-CATEGORIES = ("fisik", "intelektual", "mental", "sensorik", "ganda")
+# --- vocabulary ----------------------------------------------------------------------------------
+SEXES = ("L", "P")
+# The four categories of UU 8/2016 Pasal 4 that a caller names; 'ganda' is derived, never chosen.
+CHOSEN_CATEGORIES = ("fisik", "intelektual", "mental", "sensorik")
+GANDA = "ganda"
+CATEGORIES = (*CHOSEN_CATEGORIES, GANDA)
+CHANNELS = ("whatsapp", "sms", "email", "none")
+FORMATS = ("plain_text", "easy_read", "large_print")
+PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
+GIVERS = ("self", "guardian")
+CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
+PERSON_STATUSES = ("active", "moved_away", "deceased", "merged")
+EDITABLE_STATUSES = ("active", "moved_away", "deceased")  # 'merged' only comes from a merge
+POKJA_STAGES = ("rintisan", "berkembang", "mandiri")
+POKJA_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
+ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")  # paguyuban activities
+
+# --- field limits (characters, or entries of a list) ----------------------------------------------
+NAME_MAX = 200
+RELATION_MAX = 60
+NUMBER_MAX = 30  # NIK and KK as typed, spaces and dots included
+PHONE_MAX = 30
+EMAIL_MAX = 254
+CATEGORY_MAX = 60
+CATEGORIES_MAX = 4
+LIST_ITEM_MAX = 200  # a functional limitation or an assistive device
+LIST_MAX = 20
+DIAGNOSIS_MAX = 500
+SECTOR_MAX = 120
+BUSINESS_STATUS_MAX = 60
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"
+WITHDRAWAL_REASON_MAX = 300
+NAME_QUERY_MAX = 100
+
 AREA = validate.Regexp(r"^\d{2}(\.\d{2}){1,2}(\.\d{4})?$")
 
 

@@ -1,7 +1,14 @@
-"""Command line of the registry service: python -m registry serve|migrate|dlq ..."""
+"""Command line of the registry service: python -m registry serve|migrate|dlq|import|rekey ..."""
 import inklusi_platform.green  # noqa: F401  (first: monkey-patches before socket is imported)
 from inklusi_platform.cli import main
+from registry import at_rest
 from registry.commands import add_commands
 from registry.service import RegistryService
 
-raise SystemExit(main(RegistryService, "registry", extra_commands=add_commands))
+
+def _commands(subparsers) -> None:
+    add_commands(subparsers)
+    at_rest.add_commands(subparsers)
+
+
+raise SystemExit(main(RegistryService, "registry", extra_commands=_commands))

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-CATEGORIES = ("fisik", "intelektual", "mental", "sensorik")
-GANDA = "ganda"
+from inklusi_platform.contracts.registry import CHOSEN_CATEGORIES as CATEGORIES
+from inklusi_platform.contracts.registry import GANDA
 
 # Terms found in field spreadsheets, compared with spaces, hyphens and case removed.
 # Mental includes psikososial and developmental disabilities such as autism (penjelasan Pasal 4).

@@ -8,7 +8,11 @@ import sqlalchemy as sa
 
 from inklusi_platform.errors import NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
+from inklusi_platform.sealing import keyring
 from registry.models.persons import Person, PersonChange
+
+# Personal data in a change is sealed like the record's own columns: history is no way around it.
+SEALED_FIELDS = ("nik", "kk", "phone", "email", "disability.diagnosis", "guardian.phone")
 
 # Dates people mean (consent given "today", age) are Malang dates, not UTC ones.
 LOCAL_ZONE = ZoneInfo("Asia/Jakarta")
@@ -56,10 +60,22 @@ def record(uow, person_id: str, action: str, changes: dict, actor, at: datetime 
         actor_user_id=user_id,
         actor_org_id=org_id,
         action=action,
-        changes=jsonable(changes),
+        changes=seal_changes(jsonable(changes)),
     )
     uow.session.add(entry)
     return entry
+
+
+def seal_changes(changes: dict) -> dict:
+    ring = keyring()
+    return {field: [ring.seal(v, f"person_changes.{field}") for v in pair] if field in SEALED_FIELDS else pair
+            for field, pair in changes.items()}
+
+
+def open_changes(changes: dict) -> dict:
+    ring = keyring()
+    return {field: [ring.open(v, f"person_changes.{field}") for v in pair] if field in SEALED_FIELDS else pair
+            for field, pair in changes.items()}
 
 
 def get_history(uow, person_id: str, limit=None, cursor=None) -> dict:
@@ -84,5 +100,5 @@ def entry_dict(entry: PersonChange) -> dict:
         "at": iso_time(entry.at),
         "actor": {"user_id": entry.actor_user_id, "org_id": entry.actor_org_id},
         "action": entry.action,
-        "changes": entry.changes,
+        "changes": open_changes(entry.changes),
     }

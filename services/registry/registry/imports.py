@@ -32,7 +32,7 @@ from registry.importing.readers import Sheet, SpreadsheetError
 from registry.importing.report import write_error_report_csv
 from registry.importing.rows import ADULT_AGE, PersonDraft, RowError, parse_row
 from registry.models.imports import FILE_PART_BYTES, MODES, ImportFile, ImportJob, ImportRowError
-from registry.models.persons import Person, new_id
+from registry.models.persons import Person, new_id, nik_index
 from registry.schemas import age_on
 
 log = logging.getLogger(__name__)
@@ -389,7 +389,8 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor) -
         else:
             drafts.append((number, draft))
 
-    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik.in_([d.nik for _, d in drafts]))))
+    indexes = [nik_index(d.nik) for _, d in drafts]
+    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_(indexes))))
     created = skipped = 0
     for number, draft in drafts:
         # A NIK registered before, or earlier in this file, is the same person: nothing to add.

@@ -15,7 +15,8 @@ from inklusi_platform.regions import regions
 from registry import consents, history
 from registry.disability import CATEGORIES, GANDA
 from registry.duplicates import likely_duplicates
-from registry.models.persons import PERSON_STATUSES, DuplicateFlag, Person, new_id
+from registry.models.persons import PERSON_STATUSES, DuplicateFlag, Person, new_id, nik_index
+from registry.nik import clean_number
 from registry.schemas import (
     PersonChanges,
     RegistrationInput,
@@ -45,7 +46,8 @@ NESTED = ("disability", "guardian", "communication", "business")
 RESIDENCE = ("desa_code", "kecamatan_code")
 # A change to any of these can make the record resemble another one.
 DUPLICATE_KEYS = ("name", "birth_date", "kecamatan_code")
-FILTERS = ("q", "category", "status", "sex", "kecamatan_code", "desa_code")
+FILTERS = ("q", "nik", "birth_date", "category", "status", "sex", "kecamatan_code", "desa_code")
+_WHOLE_NIK = re.compile(r"^\d{16}$")
 MAX_IDS = 500
 STALE = "Data sudah diubah orang lain sejak Anda membacanya; muat ulang lalu ulangi."
 _AREA = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -181,9 +183,20 @@ def _check_filters(filters) -> dict:
             errors[name] = ["Harus berupa teks."]
         elif name in allowed and value is not None and value not in allowed[name]:
             errors[name] = [f"Pilih salah satu: {', '.join(allowed[name])}."]
+    if isinstance(filters.get("birth_date"), str) and filters["birth_date"]:
+        try:
+            filters = {**filters, "birth_date": date.fromisoformat(filters["birth_date"])}
+        except ValueError:
+            errors["birth_date"] = ["Bukan tanggal yang sah (format YYYY-MM-DD)."]
     if errors:
         raise ValidationFailed("Filter tidak valid", errors)
     return {name: value for name, value in filters.items() if value not in (None, "")}
+
+
+def _whole_nik(text) -> str | None:
+    """The 16 digits of a NIK as people type it (spaces, dots), or None if this is not a whole NIK."""
+    digits = clean_number(text).replace(".", "") if isinstance(text, str) else ""
+    return digits if _WHOLE_NIK.match(digits) else None
 
 
 def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
@@ -201,8 +214,14 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     query = sa.select(Person)
     if areas:
         query = query.where(sa.or_(*[area_condition(a) for a in areas]))
-    if "q" in filters:
+    nik = _whole_nik(filters.get("nik")) or _whole_nik(filters.get("q"))
+    if "nik" in filters or nik:
+        # An exact lookup through the blind index: the NIK itself is never in a query.
+        query = query.where(Person.nik_index == nik_index(nik or ""))
+    elif "q" in filters:
         query = query.where(Person.name.icontains(filters["q"].strip(), autoescape=True))
+    if "birth_date" in filters:
+        query = query.where(Person.birth_date == filters["birth_date"])
     if "category" in filters:
         # The JSON text holds each category in quotes, so '"fisik"' cannot match inside another word.
         query = query.where(sa.cast(Person.categories, sa.Text).like(f'%"{filters["category"]}"%'))
@@ -259,7 +278,7 @@ def register_person(uow, data, actor) -> dict:
 
 
 def refuse_known_nik(uow, nik: str, other_than: str | None = None) -> None:
-    query = sa.select(Person).where(Person.nik == nik)
+    query = sa.select(Person).where(Person.nik_index == nik_index(nik))
     if other_than is not None:
         query = query.where(Person.id != other_than)
     existing = uow.session.scalar(query)

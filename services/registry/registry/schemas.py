@@ -1,8 +1,9 @@
 """What the registry accepts from callers: input schemas and the rules that need more than one field.
 
-Messages are in Bahasa Indonesia, for the field workers who read them. Every problem is reported
-at once, each under the field it concerns (nested fields as `guardian.phone`), so a form can be
-fixed in one pass. NIK and KK problems carry their stable code as well: `{"code", "message"}`.
+Messages are in Bahasa Indonesia, for the field workers who read them (marshmallow's own come from
+inklusi_platform.messages). Every problem is reported at once, each under the field it concerns
+(nested fields as `guardian.phone`), so a form can be fixed in one pass. NIK and KK problems carry
+their stable code as well: `{"code", "message"}`.
 """
 from __future__ import annotations
 
@@ -10,36 +11,36 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from inklusi_platform.contracts import registry as vocabulary
+from inklusi_platform.contracts.registry import (
+    CHANNELS,
+    CONSENT_FORMS,
+    EDITABLE_STATUSES,
+    FORMATS,
+    GIVERS,
+    PURPOSES,
+    SEXES,
+)
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.regions import DESA_KELURAHAN, KECAMATAN, MALANG_RAYA, covers, regions
 from registry.disability import derive_categories
-from registry.models.persons import CHANNELS, CONSENT_FORMS, FORMATS, GIVERS, PURPOSES
 from registry.nik import check_kk, check_nik, clean_number
 from registry.phones import normalise_phone
 
 ADULT_AGE = 18
-EDITABLE_STATUSES = ("active", "moved_away", "deceased")  # 'merged' only comes from a merge
 INVALID_MESSAGE = "Beberapa isian tidak valid."
 EARLIEST_BIRTH = date(1900, 1, 1)
 
-_BASE_MESSAGES = {
-    "required": "Wajib diisi.",
-    "null": "Tidak boleh kosong.",
-    "validator_failed": "Nilai tidak valid.",
-}
-
-
-def _messages(**extra) -> dict:
-    return {**_BASE_MESSAGES, **extra}
-
 
 class Text(fields.String):
-    """A string with surrounding spaces removed; an empty one counts as not given."""
+    """A string with surrounding spaces removed; a blank one counts as not given.
+
+    Blank optional text (`"phone": ""`) is None where the field may be empty, and refused as
+    empty where it may not (a name in a change); required text may not be blank.
+    """
 
     def __init__(self, max_length: int, single_line: bool = True, **kwargs):
-        kwargs.setdefault("error_messages", _messages(invalid="Harus berupa teks."))
-        validators = [validate.Length(max=max_length, error=f"Paling banyak {max_length} karakter.")]
-        super().__init__(validate=validators, **kwargs)
+        super().__init__(validate=validate.Length(max=max_length), **kwargs)
         self.single_line = single_line
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -53,57 +54,57 @@ class Text(fields.String):
             return None
         return text
 
+    def _validate(self, value):
+        if value is not None:  # blank became None: nothing left to measure
+            super()._validate(value)
+
 
 class OptionalEmail(fields.Email):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=vocabulary.EMAIL_MAX), **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.strip():
             return None
         return super()._deserialize(value.strip() if isinstance(value, str) else value, attr, data, **kwargs)
 
+    def _validate(self, value):
+        if value is not None:
+            super()._validate(value)
+
 
 def choice(options, **kwargs) -> fields.String:
-    return fields.String(
-        validate=validate.OneOf(options, error=f"Pilih salah satu: {', '.join(options)}."),
-        error_messages=_messages(invalid="Harus berupa teks."),
-        **kwargs,
-    )
+    return fields.String(validate=validate.OneOf(options), **kwargs)
 
 
 def day(**kwargs) -> fields.Date:
-    return fields.Date(error_messages=_messages(invalid="Bukan tanggal yang sah (format YYYY-MM-DD)."), **kwargs)
+    return fields.Date(**kwargs)
 
 
 def text_list(item: fields.Field, max_items: int, **kwargs) -> fields.List:
-    return fields.List(
-        item,
-        validate=validate.Length(max=max_items, error=f"Paling banyak {max_items} isian."),
-        error_messages=_messages(invalid="Harus berupa daftar."),
-        **kwargs,
-    )
+    return fields.List(item, validate=validate.Length(max=max_items), **kwargs)
 
 
 def nested(schema, **kwargs) -> fields.Nested:
-    return fields.Nested(schema, error_messages=_messages(type="Harus berupa objek."), **kwargs)
+    return fields.Nested(schema, **kwargs)
 
 
 class Input(Schema):
-    error_messages = {"unknown": "Kolom ini tidak dikenal.", "type": "Data harus berupa objek."}
-
     class Meta:
         unknown = RAISE  # a misspelt field is an error, not silently dropped
 
 
 class DisabilityInput(Input):
-    categories = text_list(Text(60), 4, required=True)
-    functional_limitations = text_list(Text(200), 20)
-    assistive_devices = text_list(Text(200), 20)
-    diagnosis = Text(500, single_line=False, allow_none=True)
+    categories = text_list(Text(vocabulary.CATEGORY_MAX), vocabulary.CATEGORIES_MAX, required=True)
+    functional_limitations = text_list(Text(vocabulary.LIST_ITEM_MAX), vocabulary.LIST_MAX)
+    assistive_devices = text_list(Text(vocabulary.LIST_ITEM_MAX), vocabulary.LIST_MAX)
+    diagnosis = Text(vocabulary.DIAGNOSIS_MAX, single_line=False, allow_none=True)
 
 
 class GuardianInput(Input):
-    name = Text(200, required=True)
-    relation = Text(60, required=True)
-    phone = Text(30, allow_none=True)
+    name = Text(vocabulary.NAME_MAX, required=True)
+    relation = Text(vocabulary.RELATION_MAX, required=True)
+    phone = Text(vocabulary.PHONE_MAX, allow_none=True)
 
 
 class ConsentInput(Input):
@@ -114,33 +115,30 @@ class ConsentInput(Input):
 
 
 class CommunicationInput(Input):
-    channels = text_list(choice(CHANNELS), 4)
-    language = fields.String(
-        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
-                                 error="Kode bahasa tidak dikenali (contoh: id, jv)."),
-        error_messages=_messages(invalid="Harus berupa teks."),
-    )
+    channels = text_list(choice(CHANNELS), len(CHANNELS))
+    language = fields.String(validate=validate.Regexp(vocabulary.LANGUAGE_PATTERN,
+                                                      error="Kode bahasa tidak dikenali (contoh: id, jv)."))
     format = choice(FORMATS)
-    copy_guardian = fields.Boolean(error_messages=_messages(invalid="Harus true atau false."))
+    copy_guardian = fields.Boolean()
 
 
 class BusinessInput(Input):
-    sector = Text(120, allow_none=True)
-    status = Text(60, allow_none=True)
+    sector = Text(vocabulary.SECTOR_MAX, allow_none=True)
+    status = Text(vocabulary.BUSINESS_STATUS_MAX, allow_none=True)
     started_on = day(allow_none=True)
 
 
 class PersonFields(Input):
     """The editable fields of a person, shared by registration and updates."""
 
-    nik = Text(30)
-    kk = Text(30, allow_none=True)
-    name = Text(200)
+    nik = Text(vocabulary.NUMBER_MAX)
+    kk = Text(vocabulary.NUMBER_MAX, allow_none=True)
+    name = Text(vocabulary.NAME_MAX)
     birth_date = day()
-    sex = choice(("L", "P"))
+    sex = choice(SEXES)
     desa_code = Text(20)
-    phone = Text(30, allow_none=True)
-    email = OptionalEmail(allow_none=True, error_messages=_messages(invalid="Alamat email tidak valid."))
+    phone = Text(vocabulary.PHONE_MAX, allow_none=True)
+    email = OptionalEmail(allow_none=True)
     disability = nested(DisabilityInput)
     guardian = nested(GuardianInput, allow_none=True)
     communication = nested(CommunicationInput)
@@ -148,10 +146,10 @@ class PersonFields(Input):
 
 
 class RegistrationInput(PersonFields):
-    nik = Text(30, required=True)
-    name = Text(200, required=True)
+    nik = Text(vocabulary.NUMBER_MAX, required=True)
+    name = Text(vocabulary.NAME_MAX, required=True)
     birth_date = day(required=True)
-    sex = choice(("L", "P"), required=True)
+    sex = choice(SEXES, required=True)
     desa_code = Text(20, required=True)
     disability = nested(DisabilityInput, required=True)
     # Nobody is recorded without consent to record them (pendataan).

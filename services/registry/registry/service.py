@@ -173,8 +173,8 @@ class RegistryService(ServiceBase):
     # --- statistics -----------------------------------------------------------------------------
 
     @rpc
-    def registry_stats(self, areas) -> dict:
-        return stats.registry_stats(self.db, areas)
+    def registry_stats(self, areas, min_cell=None) -> dict:
+        return stats.registry_stats(self.db, areas, min_cell)
 
     # --- imports --------------------------------------------------------------------------------
 

@@ -29,3 +29,47 @@ def test_event_fields_are_carried_when_given():
     line = format_record("x", event_id="e1", event_type="registry.person_registered", correlation_id="c9")
     assert (line["event_id"], line["event_type"], line["correlation_id"]) == ("e1", "registry.person_registered",
                                                                                "c9")
+
+
+def test_an_expected_error_is_one_line_without_traceback_and_only_at_debug():
+    from inklusi_platform.logs import ExpectedErrorsInOneLine
+
+    try:
+        raise ValueError("Data orang ini tidak ditemukan.")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("nameko.containers", logging.WARNING, __file__, 1,
+                                   "(expected) error handling worker %s: %s", ("<worker>", "x"), sys.exc_info())
+    root = logging.getLogger()
+    level = root.level
+    try:
+        root.setLevel(logging.INFO)
+        assert ExpectedErrorsInOneLine().filter(record) is False  # not shown at INFO: the access line says it
+        root.setLevel(logging.DEBUG)
+        assert ExpectedErrorsInOneLine().filter(record) is True
+    finally:
+        root.setLevel(level)
+    line = json.loads(JsonFormatter("gateway").format(record))
+    assert line["level"] == "DEBUG" and "exception" not in line
+    crash = logging.LogRecord("nameko.containers", logging.ERROR, __file__, 1, "error handling worker", (), None)
+    assert ExpectedErrorsInOneLine().filter(crash) is True and crash.levelname == "ERROR"
+
+
+def test_access_line_carries_route_status_duration_request_and_caller():
+    from inklusi_platform.logs import ACCESS_LOGGER, log_access
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger(ACCESS_LOGGER)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        log_access("GET", "/v1/persons/<person_id>", 404, 12.345, "req-1", "user:u1")
+    finally:
+        logger.removeHandler(handler)
+    line = json.loads(JsonFormatter("gateway").format(records[0]))
+    assert {k: line[k] for k in ("method", "route", "status", "duration_ms", "correlation_id", "user_id")} == {
+        "method": "GET", "route": "/v1/persons/<person_id>", "status": 404, "duration_ms": 12.3,
+        "correlation_id": "req-1", "user_id": "user:u1"}

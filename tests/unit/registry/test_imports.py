@@ -14,7 +14,7 @@ from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.regions import regions
 from registry import commands, history, imports
 from registry.models.imports import ImportFile, ImportJob, ImportRowError
-from registry.models.persons import Consent, Person, PersonChange
+from registry.models.persons import Consent, Person, PersonChange, nik_index
 
 TODAY = date(2025, 6, 1)
 HEADERS = ["NIK", "Nama Lengkap", "Tgl Lahir", "L/P", "Desa/Kelurahan", "Ragam Disabilitas", "No HP",
@@ -201,8 +201,8 @@ def test_an_imported_person_has_the_history_consent_and_event_of_a_registration(
     assert job["counts"]["created"] == 2
 
     with registry_sessions() as session:
-        adult = session.scalar(sa.select(Person).where(Person.nik == row["NIK"]))
-        child = session.scalar(sa.select(Person).where(Person.nik == minor["NIK"]))
+        adult = session.scalar(sa.select(Person).where(Person.nik_index == nik_index(row["NIK"])))
+        child = session.scalar(sa.select(Person).where(Person.nik_index == nik_index(minor["NIK"])))
         assert adult.phone == "+6281234567890" and adult.created_by == actor["user_id"]
         assert (child.kecamatan_code, child.guardian_relation) == ("35.73.03", "ibu")
         consents = {c.person_id: c for c in session.scalars(sa.select(Consent))}

@@ -6,12 +6,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inklusi_platform.contracts.registry import ACTIVITY_KINDS, POKJA_ROLES, POKJA_STAGES  # noqa: F401
+from inklusi_platform.sealing import Sealed
 from registry.models.base import Base
 from registry.models.persons import AREA, ID, USER_ID, new_id
 
-STAGES = ("rintisan", "berkembang", "mandiri")
-ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
-ACTIVITY_KINDS = ("therapy_children", "parenting", "elderly_care", "other")
+STAGES = POKJA_STAGES
+ROLES = POKJA_ROLES
 SCORE_FIELDS = ("production", "administration", "finance", "marketing")
 
 
@@ -128,7 +129,7 @@ class PaguyubanMember(Base):
     paguyuban_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("paguyuban.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     relation: Mapped[str] = mapped_column(sa.String(60))
-    phone: Mapped[str | None] = mapped_column(sa.String(20))  # E.164
+    phone: Mapped[str | None] = mapped_column(Sealed("paguyuban_members.phone"))  # E.164, sealed
     cares_for: Mapped[list] = mapped_column(sa.JSON, default=list)  # person ids
     joined_on: Mapped[date] = mapped_column(sa.Date)
     left_on: Mapped[date | None] = mapped_column(sa.Date)

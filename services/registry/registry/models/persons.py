@@ -5,17 +5,20 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported for the registry's modules)
+    CHANNELS,
+    CONSENT_FORMS,
+    FORMATS,
+    GIVERS,
+    PERSON_STATUSES,
+    PURPOSES,
+    SEXES,
+)
+from inklusi_platform.sealing import Sealed, keyring
 from registry.models.base import Base
 
-PERSON_STATUSES = ("active", "moved_away", "deceased", "merged")
-SEXES = ("L", "P")
-CHANNELS = ("whatsapp", "sms", "email", "none")
-FORMATS = ("plain_text", "easy_read", "large_print")
-PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
-GIVERS = ("self", "guardian")
-CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
 HISTORY_ACTIONS = ("created", "updated", "moved", "deceased", "merged", "consent_recorded", "consent_withdrawn")
 FLAG_STATUSES = ("open", "dismissed", "merged")
 
@@ -30,13 +33,23 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def nik_index(nik: str | None) -> str | None:
+    """The NIK's blind index: how the register finds and de-duplicates NIKs without storing them in clear."""
+    return keyring().blind_index(nik, "persons.nik")
+
+
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
     quoted = ", ".join(f"'{v}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({quoted})", name=f"ck_{table}_{column}")
 
 
 class Person(Base):
-    """One person with a disability. The NIK is the natural key; `version` is the ETag."""
+    """One person with a disability. The NIK is the natural key; `version` is the ETag.
+
+    NIK, KK, phones, email and diagnosis are sealed (AES-GCM, see inklusi_platform.sealing): the
+    model reads and writes them in clear, the database holds ciphertext. They cannot be compared in
+    SQL; the NIK is found through `nik_index`, kept in step whenever `nik` is set.
+    """
 
     __tablename__ = "persons"
     __table_args__ = (
@@ -49,6 +62,7 @@ class Person(Base):
         sa.Index("ix_persons_status", "status"),
         # Lists are ordered and paged by (name, id).
         sa.Index("ix_persons_name_id", "name", "id"),
+        sa.Index("uq_persons_nik_index", "nik_index", unique=True),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
@@ -56,8 +70,9 @@ class Person(Base):
     # cannot both win: the loser's UPDATE matches no row (StaleDataError).
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
 
-    nik: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    kk: Mapped[str | None] = mapped_column(sa.String(16))
+    nik: Mapped[str] = mapped_column(Sealed("persons.nik"))
+    nik_index: Mapped[str] = mapped_column(sa.String(64))
+    kk: Mapped[str | None] = mapped_column(Sealed("persons.kk"))
     name: Mapped[str] = mapped_column(sa.String(200))
     birth_date: Mapped[date] = mapped_column(sa.Date)
     sex: Mapped[str] = mapped_column(sa.String(1))
@@ -68,17 +83,17 @@ class Person(Base):
     # Where the NIK was first issued, which is often not where the person lives now.
     nik_region_code: Mapped[str] = mapped_column(AREA)
 
-    phone: Mapped[str | None] = mapped_column(sa.String(20))  # E.164
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(Sealed("persons.phone"))  # E.164
+    email: Mapped[str | None] = mapped_column(Sealed("persons.email"))
 
     categories: Mapped[list] = mapped_column(sa.JSON, default=list)  # includes the derived 'ganda'
     functional_limitations: Mapped[list] = mapped_column(sa.JSON, default=list)
     assistive_devices: Mapped[list] = mapped_column(sa.JSON, default=list)
-    diagnosis: Mapped[str | None] = mapped_column(sa.Text)
+    diagnosis: Mapped[str | None] = mapped_column(Sealed("persons.diagnosis"))
 
     guardian_name: Mapped[str | None] = mapped_column(sa.String(200))
     guardian_relation: Mapped[str | None] = mapped_column(sa.String(60))
-    guardian_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    guardian_phone: Mapped[str | None] = mapped_column(Sealed("persons.guardian_phone"))
 
     channels: Mapped[list] = mapped_column(sa.JSON, default=list)  # in order of preference
     language: Mapped[str] = mapped_column(sa.String(10), default="id")
@@ -97,6 +112,11 @@ class Person(Base):
     created_by: Mapped[str] = mapped_column(USER_ID)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("nik")
+    def _index_nik(self, _key, nik):
+        self.nik_index = nik_index(nik)
+        return nik
 
 
 class Consent(Base):
