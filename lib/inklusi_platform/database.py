@@ -15,7 +15,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
-from inklusi_platform import idempotency
+from inklusi_platform import idempotency, sealing
 from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import Unavailable
 from inklusi_platform.outbox import OutboxRelay
@@ -82,8 +82,10 @@ class Database(DependencyProvider):
     safe. The platform's entrypoints call `finish()` first instead; worker_teardown only cleans up.
     """
 
-    def __init__(self, relay: bool = True):
+    def __init__(self, relay: bool = True, seal_outcomes: bool = False):
         self.with_relay = relay
+        # A service whose answers carry personal data (the registry) keeps its stored outcomes sealed.
+        self.seal_outcomes = seal_outcomes
         self.units = WeakKeyDictionary()
         self.relay = None
         self.outcomes_table = None
@@ -145,7 +147,8 @@ class Database(DependencyProvider):
     def _once(self, uow, key, name, method, *args, **kwargs):
         if not self._keeps_outcomes():
             return method(*args, **kwargs)
-        return idempotency.once(uow, key, name, method, *args, **kwargs)
+        keyring = sealing.keyring() if self.seal_outcomes else None
+        return idempotency.once(uow, key, name, method, *args, keyring=keyring, **kwargs)
 
     def _keeps_outcomes(self) -> bool:
         # A service whose migrations do not yet create the table simply runs the method (checked

@@ -22,21 +22,28 @@ _NOTHING = object()
 KEEP_OUTCOMES = timedelta(hours=24)
 
 
-def once(uow, key: str, method_name: str, method, *args, **kwargs):
-    """Run `method` unless this key already has an outcome for it; return the first outcome either way."""
-    stored = claim(uow.session, key, method_name)
+SEALED_COLUMN = "idempotent_results.result"
+
+
+def once(uow, key: str, method_name: str, method, *args, keyring=None, **kwargs):
+    """Run `method` unless this key already has an outcome for it; return the first outcome either way.
+
+    With a `keyring` (sealing.Keyring) the stored outcome is sealed like any personal field.
+    """
+    stored = claim(uow.session, key, method_name, keyring)
     if stored is not _NOTHING:
         return stored
     result = method(*args, **kwargs)
+    text = json.dumps(result)
     uow.session.execute(
         sa.update(idempotent_results)
         .where(idempotent_results.c.key == key, idempotent_results.c.method == method_name)
-        .values(result=json.dumps(result))
+        .values(result=keyring.seal(text, SEALED_COLUMN) if keyring else text)
     )
     return result
 
 
-def claim(session, key: str, method_name: str):
+def claim(session, key: str, method_name: str, keyring=None):
     """Claim the key for this transaction, or give back the result a committed attempt stored.
 
     ON CONFLICT DO NOTHING waits for a concurrent claimer to finish (PostgreSQL row lock), so two
@@ -54,7 +61,7 @@ def claim(session, key: str, method_name: str):
         sa.select(idempotent_results.c.result)
         .where(idempotent_results.c.key == key, idempotent_results.c.method == method_name)
     ).scalar_one()
-    return json.loads(stored)
+    return json.loads(keyring.open(stored, SEALED_COLUMN) if keyring else stored)
 
 
 def forget_old_outcomes(session, now: datetime | None = None) -> int:

@@ -8,6 +8,7 @@ import binascii
 
 import eventlet
 
+from inklusi_platform.database import Database
 from inklusi_platform.entrypoints import rpc, timer
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.service import ServiceBase
@@ -28,6 +29,9 @@ from registry import (
 
 class RegistryService(ServiceBase):
     name = "registry"
+
+    # Its answers carry NIKs and phones: a write's stored outcome (for Idempotency-Key retries) is sealed.
+    db = Database(seal_outcomes=True)
 
     # --- persons ---------------------------------------------------------------------------------
 

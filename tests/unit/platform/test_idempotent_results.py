@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform import tables
 from inklusi_platform.idempotency import forget_old_outcomes, once
+from inklusi_platform.sealing import Keyring, generate_key
 from inklusi_platform.unit_of_work import UnitOfWork
 
 KEY = "user:u-1 hp-rina-1"
@@ -68,3 +69,26 @@ def test_outcomes_are_forgotten_after_a_day(sessions):
     with sessions() as session, session.begin():
         assert forget_old_outcomes(session, now=datetime.now(UTC) + timedelta(hours=23)) == 0
         assert forget_old_outcomes(session, now=datetime.now(UTC) + timedelta(hours=25)) == 1
+
+
+def test_a_sealed_outcome_holds_nothing_readable_and_still_replays(sessions):
+    keyring = Keyring.parse(f"k1:{generate_key()}", generate_key())
+
+    def register_with_nik(uow):
+        return {**register(uow), "nik": "3507014101900001"}
+
+    def sealed_attempt():
+        uow = UnitOfWork(sessions(), "registry")
+        try:
+            result = once(uow, KEY, "register_person", register_with_nik, uow, keyring=keyring)
+            uow.commit()
+            return result
+        finally:
+            uow.close()
+
+    first = sealed_attempt()
+    assert sealed_attempt() == first
+    with sessions() as session:
+        stored = session.execute(sa.select(tables.idempotent_results.c.result)).scalar_one()
+    assert "3507014101900001" not in stored and stored.startswith("s1.k1.")
+    assert persons(sessions) == 1
