@@ -12,6 +12,7 @@ from gateway.handlers.areas import AreaRoutes
 from gateway.handlers.audit import AuditRoutes
 from gateway.handlers.auth import AuthRoutes
 from gateway.handlers.docs import DocsRoutes
+from gateway.handlers.funding import FundingRoutes
 from gateway.handlers.groups import GroupRoutes
 from gateway.handlers.persons import PersonRoutes
 from gateway.handlers.transfers import TransferRoutes
@@ -20,7 +21,7 @@ from inklusi_platform.service import ServiceBase, health_report
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     DocsRoutes, ServiceBase):
+                     DocsRoutes, FundingRoutes, ServiceBase):
     name = "gateway"
 
     guard = Guard()

@@ -25,6 +25,8 @@ VARIABLES = {
     "ACCESS_TOKEN_MINUTES": ("15", "Lifetime of an access token."),
     "REFRESH_TOKEN_DAYS": ("14", "Lifetime of a refresh token."),
     "ROLES_FILE": ("", "The role book; empty means the one shipped with the gateway."),
+    "FUNDING_STORAGE_DIR": ("$DATA_DIR/funding-documents", "Folder of funding case documents (a volume in compose)."),
+    "FUNDING_MONITORING_CHECK_SECONDS": ("3600", "How often funding looks for monitoring reports due or overdue."),
 }
 
 
@@ -62,4 +64,6 @@ def service_config(service: str, env=os.environ) -> dict:
         "ACCESS_TOKEN_MINUTES": int(env.get("ACCESS_TOKEN_MINUTES", "15")),
         "REFRESH_TOKEN_DAYS": int(env.get("REFRESH_TOKEN_DAYS", "14")),
         "ROLES_FILE": env.get("ROLES_FILE", ""),
+        "FUNDING_STORAGE_DIR": env.get("FUNDING_STORAGE_DIR")
+        or str(Path(env.get("DATA_DIR", "./data")) / "funding-documents"),
     }

@@ -1,0 +1,32 @@
+"""Facts from other services, over RPC: the registry's about persons, the training service's completions.
+
+The one place that calls them, so the wiring (and its deadline) is here alone.
+"""
+import eventlet
+from nameko.exceptions import UnknownService
+
+from inklusi_platform.errors import Unavailable
+
+DEADLINE_SECONDS = 10
+
+
+def _call(proxy, service: str, method: str, *args):
+    try:
+        with eventlet.Timeout(DEADLINE_SECONDS):
+            return getattr(proxy, method)(*args)
+    except (eventlet.Timeout, UnknownService):
+        raise Unavailable(f"Layanan {service} tidak menjawab; coba lagi sebentar lagi.", {"retry_after": 5}) from None
+
+
+def persons(registry, person_ids: list[str]) -> dict[str, dict]:
+    """person id -> {age, kecamatan_code, desa_code, status, consent_active, ...}; unknown ids are absent."""
+    if not person_ids:
+        return {}
+    return {p["person_id"]: p for p in _call(registry, "registry", "persons_by_ids", list(person_ids))}
+
+
+def completions(training, person_ids: list[str]) -> list[dict]:
+    """Training completions: [{person_id, training_id, programme_id, topic, completed_at}]."""
+    if not person_ids:
+        return []
+    return _call(training, "training", "completions_of", list(person_ids))
