@@ -1,4 +1,5 @@
 """Funding test data shared by unit and integration tests: actors, registry facts, plans, members."""
+from nameko.rpc import rpc
 
 LAWANG = "35.07.25"
 SUKUN = "35.73.04"
@@ -30,3 +31,15 @@ def plan(amount=6_000_000) -> dict:
 def kube_members(count: int) -> list[dict]:
     roles = ["ketua", "sekretaris", "bendahara"] + ["anggota"] * max(count - 3, 0)
     return [{"person_id": f"p{i + 1}", "role": roles[i]} for i in range(count)]
+
+
+class TrainingStandIn:
+    """Stands in for the training service in integration tests: `training.completions_of(person_ids)`,
+    answered from `completions` (items {person_id, training_id, programme_id, topic, completed_at})."""
+
+    name = "training"
+    completions: list[dict] = []
+
+    @rpc
+    def completions_of(self, person_ids: list) -> list:
+        return [c for c in self.completions if c["person_id"] in person_ids]

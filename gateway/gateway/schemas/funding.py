@@ -13,7 +13,6 @@ from inklusi_platform.contracts.funding import (
     STATES,
     BankAccountInput,
     BusinessPlanInput,
-    PhotoInput,
 )
 
 Nullable = {"allow_none": True, "required": True}
@@ -135,6 +134,12 @@ class DocumentOut(Strict):
     uploaded_at = fields.String(required=True)
 
 
+class PhotoOut(Strict):
+    file_name = fields.String(required=True)
+    taken_on = fields.String()
+    sha256 = fields.String()
+
+
 class ReportOut(Strict):
     id = fields.String(required=True)
     period = fields.Integer(required=True)
@@ -142,7 +147,7 @@ class ReportOut(Strict):
     business_running = fields.Boolean(required=True)
     revenue = fields.Integer(required=True)
     people_employed = fields.Integer(required=True)
-    photos = fields.List(fields.Nested(PhotoInput), required=True)
+    photos = fields.List(fields.Nested(PhotoOut), required=True)
     notes = fields.String(**Nullable)
     submitted_by = fields.String(required=True)
     submitted_at = fields.String(required=True)

@@ -46,12 +46,10 @@ def check_approval(programme, case_type: str, member_count: int, requested: int 
     """Refuse an approval above the case's limit, above what was asked, or above the remaining budget."""
     limit = case_limit(programme, case_type, member_count)
     if limit is not None and amount > limit:
-        raise Conflict(f"Jumlah {rupiah(amount)} melebihi batas program {rupiah(limit)}.",
-                       {"limit": limit, "amount": amount})
+        raise Conflict(f"Jumlah {rupiah(amount)} melebihi batas program {rupiah(limit)}.")
     if requested is not None and amount > requested:
-        raise Conflict(f"Jumlah {rupiah(amount)} melebihi yang diajukan ({rupiah(requested)}).",
-                       {"requested": requested, "amount": amount})
+        raise Conflict(f"Jumlah {rupiah(amount)} melebihi yang diajukan ({rupiah(requested)}).")
     remaining = programme.budget - already_committed
     if amount > remaining:
         raise Conflict(f"Jumlah {rupiah(amount)} melebihi sisa anggaran program {programme.programme} "
-                       f"{programme.year} ({rupiah(max(remaining, 0))}).", {"remaining": remaining, "amount": amount})
+                       f"{programme.year} ({rupiah(max(remaining, 0))}).")

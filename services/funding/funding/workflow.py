@@ -101,7 +101,7 @@ def _apply(uow, case: Case, programme, action: str, values: dict, actor: dict, r
     elif action == "disburse":
         if values["amount"] > case.approved_amount:
             raise Conflict(f"Pencairan {budget.rupiah(values['amount'])} melebihi jumlah yang disetujui "
-                           f"({budget.rupiah(case.approved_amount)}).", {"approved_amount": case.approved_amount})
+                           f"({budget.rupiah(case.approved_amount)}).")
         case.disbursed_amount = values["amount"]
         case.disbursed_on = values["disbursed_on"]
         return {"amount": values["amount"]}
@@ -109,7 +109,7 @@ def _apply(uow, case: Case, programme, action: str, values: dict, actor: dict, r
         missing = monitoring.missing_reports(uow, case, programme)
         if missing:
             raise Conflict(f"Laporan monitoring ke-{', '.join(map(str, missing))} belum masuk.",
-                           {"missing_periods": missing, "state": case.state,
+                           {"state": case.state,
                             "allowed_actions": allowed_actions(case.state)})
     elif action == "resume":
         failing = [r for r in rules or [] if r["rule"] in ("registered", "consent") and not r["passed"]]

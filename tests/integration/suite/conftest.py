@@ -45,3 +45,48 @@ def two_persons(gateway, registry_service, as_user):
     assert lawang.status_code == 201, lawang.text
     assert batu.status_code == 201, batu.text
     return {"lawang": lawang.json(), "batu": batu.json()}
+
+
+# --- funding ---------------------------------------------------------------------------------------
+
+SUKUN_DESA = "35.73.04.1001"  # Ciptomulyo, Kecamatan Sukun, Kota Malang
+
+
+@pytest.fixture
+def training_stand_in(container_factory, make_config):
+    """The training service's completions_of contract, answered from a dict the test fills in."""
+    from tests.support.funding_cases import TrainingStandIn
+
+    TrainingStandIn.completions = []
+    container = container_factory(TrainingStandIn, make_config("training", "sqlite://"))
+    container.start()
+    return TrainingStandIn.completions
+
+
+@pytest.fixture
+def funding_service(container_factory, make_config, pg_database, tmp_path, registry_service, training_stand_in):
+    from funding.service import FundingService
+
+    config = make_config("funding", pg_database("funding"), FUNDING_STORAGE_DIR=str(tmp_path / "documents"))
+    container = container_factory(FundingService, config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def dinsos_malang(gateway_db, seeded_accounts):
+    """A Dinas Sosial officer of Kabupaten Malang, where Lawang lies."""
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway import accounts
+    from gateway.access.roles import RoleBook
+    from inklusi_platform.engines import make_engine
+    from tests.support.gateway_fixtures import PASSWORD
+
+    engine = make_engine(gateway_db)
+    with sessionmaker(engine)() as session:
+        accounts.create_user(session, RoleBook.load(), username="dinsos_malang", full_name="Dinsos Malang",
+                             org_id="dinsos-kab-malang", roles=["dinsos_officer"], areas=["35.07"], password=PASSWORD)
+        session.commit()
+    engine.dispose()
+    return "dinsos_malang"

@@ -124,7 +124,7 @@ def test_approving_beyond_the_remaining_budget_is_refused(uow, kube_programme):
     second = to_recommended(uow, kube_programme, 12_000_000, {f"q{i}": person(f"q{i}") for i in range(1, 7)})
     with pytest.raises(Conflict) as refused:
         step(uow, second, APPROVER, "approve", amount=12_000_000)
-    assert "sisa anggaran" in str(refused.value) and refused.value.details["remaining"] == 8_000_000
+    assert str(refused.value) == "Jumlah Rp12.000.000 melebihi sisa anggaran program KUBE 2026 (Rp8.000.000)."
     assert step(uow, second, APPROVER, "approve", amount=8_000_000)["state"] == "approved"
 
 
@@ -187,4 +187,4 @@ def test_closing_waits_for_every_scheduled_report(uow, kube_programme):
     case = step(uow, case, PPD, "start_monitoring")
     with pytest.raises(Conflict) as refused:
         step(uow, case, DINSOS, "close", note="selesai")
-    assert refused.value.details["missing_periods"] == [1, 2]
+    assert str(refused.value) == "Laporan monitoring ke-1, 2 belum masuk."
