@@ -28,9 +28,19 @@ def plan(amount=6_000_000) -> dict:
                              {"item": "Bahan", "amount": amount - amount // 2}]}
 
 
+BANK = {"bank": "BRI", "account_number": "0012345678", "holder": "KUBE Sekar Lawang"}
+VISIT = {"visit_date": "2026-11-20", "findings": "Usaha berjalan di rumah ketua",
+         "checklist": {"business_exists": True, "members_met": True, "location_matches": True}}
+
+
 def kube_members(count: int) -> list[dict]:
     roles = ["ketua", "sekretaris", "bendahara"] + ["anggota"] * max(count - 3, 0)
     return [{"person_id": f"p{i + 1}", "role": roles[i]} for i in range(count)]
+
+
+def members_for(person_ids) -> list[dict]:
+    """A KUBE member list for these ids: ketua, sekretaris, bendahara, then anggota."""
+    return [dict(m, person_id=pid) for m, pid in zip(kube_members(len(person_ids)), person_ids, strict=True)]
 
 
 class TrainingStandIn:
@@ -43,3 +53,31 @@ class TrainingStandIn:
     @rpc
     def completions_of(self, person_ids: list) -> list:
         return [c for c in self.completions if c["person_id"] in person_ids]
+
+
+# --- through the gateway (integration tests) ---
+
+def kube_body(programme, member_ids, amount=6_000_000):
+    return {"case_type": "KUBE", "programme_id": programme["id"], "group_name": "KUBE Sekar Lawang",
+            "members": members_for(member_ids),
+            "bank_account": BANK, "business_plan": plan(amount)}
+
+
+def open_case(web, programme, member_ids, amount=6_000_000):
+    made = web.post("/v1/funding-cases", json=kube_body(programme, member_ids, amount))
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def step(web, case_id, action, expect=200, **fields):
+    etag = web.get(f"/v1/funding-cases/{case_id}").headers["ETag"]
+    moved = web.post(f"/v1/funding-cases/{case_id}/transitions", json={"action": action, **fields},
+                     headers={"If-Match": etag})
+    assert moved.status_code == expect, (action, moved.text)
+    return moved.json()
+
+
+def rules_of(web, case_id) -> dict:
+    response = web.get(f"/v1/funding-cases/{case_id}/eligibility")
+    assert response.status_code == 200, response.text
+    return {r["rule"]: r for r in response.json()["rules"]}

@@ -90,3 +90,31 @@ def dinsos_malang(gateway_db, seeded_accounts):
         session.commit()
     engine.dispose()
     return "dinsos_malang"
+
+
+@pytest.fixture
+def funding_people(gateway, registry_service, as_user):
+    """Twelve persons in Lawang and one in Sukun, registered by the admin; returns their ids."""
+    admin = as_user("admin")
+    ids = {}
+    for serial in range(1, 13):
+        made = admin.post("/v1/persons", json=person_payload(f"35072552039{serial:05d}", LAWANG_DESA,
+                                                             name=f"Warga Lawang {chr(64 + serial)}"))
+        assert made.status_code == 201, made.text
+        ids[f"lawang{serial}"] = made.json()["id"]
+    made = admin.post("/v1/persons", json=person_payload("3573045203900099", SUKUN_DESA, name="Warga Sukun"))
+    assert made.status_code == 201, made.text
+    ids["sukun"] = made.json()["id"]
+    return ids
+
+
+@pytest.fixture
+def kube_programme(funding_service, as_user, training_stand_in, funding_people):
+    training_stand_in.extend({"person_id": person_id, "training_id": "t1", "programme_id": "tp1",
+                              "topic": "kewirausahaan", "completed_at": "2026-10-01T09:00:00+00:00"}
+                             for person_id in funding_people.values())
+    made = as_user("approver").post("/v1/funding-programmes", json={
+        "programme": "KUBE", "year": 2026, "budget": 20_000_000, "kube_max_per_group": 15_000_000,
+        "required_training_topic": "kewirausahaan", "reports_required": 1})
+    assert made.status_code == 201, made.text
+    return made.json()

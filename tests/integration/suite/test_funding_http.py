@@ -12,16 +12,10 @@ from kombu import Connection, Queue
 
 from inklusi_platform.contracts.funding import UNKNOWN_PERSON
 from inklusi_platform.publishing import events_exchange
-from tests.integration.suite.conftest import LAWANG_DESA, SUKUN_DESA, person_payload
-from tests.support.funding_cases import plan
+from tests.support.funding_cases import VISIT, kube_body, open_case, rules_of, step
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
-
-BANK = {"bank": "BRI", "account_number": "0012345678", "holder": "KUBE Sekar Lawang"}
-VISIT = {"visit_date": "2026-11-20", "findings": "Usaha berjalan di rumah ketua",
-         "checklist": {"business_exists": True, "members_met": True, "location_matches": True}}
-ROLES = ["ketua", "sekretaris", "bendahara", "anggota", "anggota", "anggota", "anggota"]
 
 
 @pytest.fixture
@@ -41,93 +35,40 @@ def funding_events(rabbit_config):
     connection.release()
 
 
-@pytest.fixture
-def people(gateway, registry_service, as_user):
-    """Twelve persons in Lawang and one in Sukun, registered by the admin; returns their ids."""
-    admin = as_user("admin")
-    ids = {}
-    for serial in range(1, 13):
-        made = admin.post("/v1/persons", json=person_payload(f"35072552039{serial:05d}", LAWANG_DESA,
-                                                             name=f"Warga Lawang {chr(64 + serial)}"))
-        assert made.status_code == 201, made.text
-        ids[f"lawang{serial}"] = made.json()["id"]
-    made = admin.post("/v1/persons", json=person_payload("3573045203900099", SUKUN_DESA, name="Warga Sukun"))
-    assert made.status_code == 201, made.text
-    ids["sukun"] = made.json()["id"]
-    return ids
+def lawang(funding_people, count):
+    return [funding_people[f"lawang{i}"] for i in range(1, count + 1)]
 
 
-@pytest.fixture
-def kube_programme(funding_service, as_user, training_stand_in, people):
-    training_stand_in.extend({"person_id": person_id, "training_id": "t1", "programme_id": "tp1",
-                              "topic": "kewirausahaan", "completed_at": "2026-10-01T09:00:00+00:00"}
-                             for person_id in people.values())
-    made = as_user("approver").post("/v1/funding-programmes", json={
-        "programme": "KUBE", "year": 2026, "budget": 20_000_000, "kube_max_per_group": 15_000_000,
-        "required_training_topic": "kewirausahaan", "reports_required": 1})
-    assert made.status_code == 201, made.text
-    return made.json()
-
-
-def kube_body(programme, member_ids, amount=6_000_000):
-    return {"case_type": "KUBE", "programme_id": programme["id"], "group_name": "KUBE Sekar Lawang",
-            "members": [{"person_id": pid, "role": role} for pid, role in zip(member_ids, ROLES, strict=False)],
-            "bank_account": BANK, "business_plan": plan(amount)}
-
-
-def open_case(web, programme, member_ids, amount=6_000_000):
-    made = web.post("/v1/funding-cases", json=kube_body(programme, member_ids, amount))
-    assert made.status_code == 201, made.text
-    return made.json()
-
-
-def step(web, case_id, action, expect=200, **fields):
-    etag = web.get(f"/v1/funding-cases/{case_id}").headers["ETag"]
-    moved = web.post(f"/v1/funding-cases/{case_id}/transitions", json={"action": action, **fields},
-                     headers={"If-Match": etag})
-    assert moved.status_code == expect, (action, moved.text)
-    return moved.json()
-
-
-def rules_of(web, case_id) -> dict:
-    response = web.get(f"/v1/funding-cases/{case_id}/eligibility")
-    assert response.status_code == 200, response.text
-    return {r["rule"]: r for r in response.json()["rules"]}
-
-
-def lawang(people, count):
-    return [people[f"lawang{i}"] for i in range(1, count + 1)]
-
-
-def test_kube_eligibility_explains_four_members_and_a_member_from_another_kecamatan(kube_programme, people,
+def test_kube_eligibility_explains_four_members_and_a_member_from_another_kecamatan(kube_programme, funding_people,
                                                                                     as_user):
     staff, admin = as_user("staf_lawang"), as_user("admin")
-    small = open_case(staff, kube_programme, lawang(people, 4))
+    small = open_case(staff, kube_programme, lawang(funding_people, 4))
     rules = rules_of(staff, small["id"])
     assert rules["member_count"]["passed"] is False
     assert rules["member_count"]["reason"] == "KUBE beranggotakan 4 orang; minimal 5"
     refused = step(staff, small["id"], "submit", expect=409)
     assert refused["details"]["failing_rules"] == ["member_count"]
 
-    mixed = open_case(admin, kube_programme, lawang(people, 5) + [people["sukun"]])
+    mixed = open_case(admin, kube_programme, lawang(funding_people, 5) + [funding_people["sukun"]])
     rules = rules_of(admin, mixed["id"])
     assert rules["same_kecamatan"]["passed"] is False
     assert rules["same_kecamatan"]["reason"] == "anggota 6 tinggal di kecamatan lain (Sukun)"
     assert rules["training"]["passed"] is True  # answered by the training stand-in
 
 
-def test_a_person_outside_the_callers_area_is_refused_like_an_unknown_id(kube_programme, people, as_user):
+def test_a_person_outside_the_callers_area_is_refused_like_an_unknown_id(kube_programme, funding_people, as_user):
     staff = as_user("staf_lawang")
-    outside = staff.post("/v1/funding-cases", json=kube_body(kube_programme, lawang(people, 5) + [people["sukun"]]))
-    unknown = staff.post("/v1/funding-cases", json=kube_body(kube_programme, lawang(people, 5) + ["nobody"]))
+    five = lawang(funding_people, 5)
+    outside = staff.post("/v1/funding-cases", json=kube_body(kube_programme, five + [funding_people["sukun"]]))
+    unknown = staff.post("/v1/funding-cases", json=kube_body(kube_programme, five + ["nobody"]))
     assert outside.status_code == unknown.status_code == 422
     assert outside.json()["errors"] == unknown.json()["errors"] == {"members.5.person_id": [UNKNOWN_PERSON]}
 
 
 def test_a_valid_six_member_case_goes_from_draft_to_closed_through_the_right_roles(
-        kube_programme, people, as_user, dinsos_malang, funding_events):
+        kube_programme, funding_people, as_user, dinsos_malang, funding_events):
     staff, ppd, dinsos, approver = (as_user(u) for u in ("staf_lawang", "ppd_malang", dinsos_malang, "approver"))
-    case = open_case(staff, kube_programme, lawang(people, 6))
+    case = open_case(staff, kube_programme, lawang(funding_people, 6))
     assert all(r["passed"] for r in rules_of(staff, case["id"]).values())
     step(staff, case["id"], "submit")
     wrong = step(ppd, case["id"], "approve", expect=409, amount=1)
@@ -165,9 +106,9 @@ def test_a_valid_six_member_case_goes_from_draft_to_closed_through_the_right_rol
     assert stats["amounts"][0]["disbursed"] == 6_000_000 and stats["amounts"][0]["remaining"] == 14_000_000
 
 
-def test_the_submitter_is_refused_when_approving(kube_programme, people, as_user, dinsos_malang):
+def test_the_submitter_is_refused_when_approving(kube_programme, funding_people, as_user, dinsos_malang):
     admin = as_user("admin")  # holds every permission, so only separation of duties can refuse
-    case = open_case(admin, kube_programme, lawang(people, 6))
+    case = open_case(admin, kube_programme, lawang(funding_people, 6))
     step(admin, case["id"], "submit")
     step(as_user("ppd_malang"), case["id"], "verify", **VISIT)
     step(as_user(dinsos_malang), case["id"], "recommend", note="Layak")
@@ -176,11 +117,11 @@ def test_the_submitter_is_refused_when_approving(kube_programme, people, as_user
     assert as_user("staf_lawang").get(f"/v1/funding-cases/{case['id']}").json()["state"] == "recommended"
 
 
-def test_a_members_death_puts_the_open_case_on_hold(kube_programme, people, as_user, funding_events):
+def test_a_members_death_puts_the_open_case_on_hold(kube_programme, funding_people, as_user, funding_events):
     staff, admin = as_user("staf_lawang"), as_user("admin")
-    case = open_case(staff, kube_programme, lawang(people, 6))
+    case = open_case(staff, kube_programme, lawang(funding_people, 6))
     step(staff, case["id"], "submit")
-    person_id = people["lawang3"]
+    person_id = funding_people["lawang3"]
     etag = admin.get(f"/v1/persons/{person_id}").headers["ETag"]
     died = admin.patch(f"/v1/persons/{person_id}", json={"status": "deceased"}, headers={"If-Match": etag})
     assert died.status_code == 200, died.text
@@ -195,11 +136,11 @@ def test_a_members_death_puts_the_open_case_on_hold(kube_programme, people, as_u
         "registered"]
 
 
-def test_approving_beyond_the_programmes_remaining_budget_is_refused(kube_programme, people, as_user,
+def test_approving_beyond_the_programmes_remaining_budget_is_refused(kube_programme, funding_people, as_user,
                                                                     dinsos_malang):
     staff, ppd, dinsos, approver = (as_user(u) for u in ("staf_lawang", "ppd_malang", dinsos_malang, "approver"))
-    first = open_case(staff, kube_programme, lawang(people, 6), amount=12_000_000)
-    second = open_case(as_user("admin"), kube_programme, lawang(people, 12)[6:], 12_000_000)
+    first = open_case(staff, kube_programme, lawang(funding_people, 6), amount=12_000_000)
+    second = open_case(as_user("admin"), kube_programme, lawang(funding_people, 12)[6:], 12_000_000)
     for case in (first, second):
         step(staff if case is first else as_user("admin"), case["id"], "submit")
         step(ppd, case["id"], "verify", **VISIT)
@@ -211,9 +152,9 @@ def test_approving_beyond_the_programmes_remaining_budget_is_refused(kube_progra
     assert programme["remaining"] == 8_000_000
 
 
-def test_documents_are_stored_with_their_hash_and_downloads_are_audited(kube_programme, people, as_user):
+def test_documents_are_stored_with_their_hash_and_downloads_are_audited(kube_programme, funding_people, as_user):
     staff, admin = as_user("staf_lawang"), as_user("admin")
-    case = open_case(staff, kube_programme, lawang(people, 6))
+    case = open_case(staff, kube_programme, lawang(funding_people, 6))
     content = b"%PDF-1.4 rencana usaha KUBE"
     uploaded = staff.post(f"/v1/funding-cases/{case['id']}/documents?doc_type=business_plan",
                           files={"file": ("rencana.pdf", content, "application/pdf")})
@@ -226,3 +167,42 @@ def test_documents_are_stored_with_their_hash_and_downloads_are_audited(kube_pro
     assert as_user("dinsos_batu").get(f"/v1/funding-cases/{case['id']}/documents/{doc['id']}").status_code == 404
     audit = admin.get("/v1/audit").json()["items"]
     assert any(e["action"] == "export" and e["resource"] == "funding_document" for e in audit)
+
+
+def test_an_authorised_override_with_a_reason_lets_a_failing_case_be_submitted(kube_programme, funding_people,
+                                                                              as_user, dinsos_malang):
+    staff, dinsos = as_user("staf_lawang"), as_user(dinsos_malang)
+    case = open_case(staff, kube_programme, lawang(funding_people, 4))
+    etag = staff.get(f"/v1/funding-cases/{case['id']}").headers["ETag"]
+    path = f"/v1/funding-cases/{case['id']}/eligibility/override"
+    assert staff.post(path, json={"reason": "x"}, headers={"If-Match": etag}).status_code == 403
+    assert dinsos.post(path, json={}, headers={"If-Match": etag}).status_code == 422
+    overridden = dinsos.post(path, json={"reason": "Anggota kelima menyusul setelah sembuh"},
+                             headers={"If-Match": etag})
+    assert overridden.status_code == 200, overridden.text
+    assert overridden.json()["eligibility_override"]["rules"] == ["member_count"]
+    report = staff.get(f"/v1/funding-cases/{case['id']}/eligibility").json()
+    assert report["eligible"] is False and report["may_submit"] is True
+    assert step(staff, case["id"], "submit")["state"] == "submitted"
+
+
+def test_who_sees_and_changes_funding_cases(kube_programme, funding_people, as_user):
+    staff = as_user("staf_lawang")
+    case = open_case(staff, kube_programme, lawang(funding_people, 6))
+    path = f"/v1/funding-cases/{case['id']}"
+    seen = {user: as_user(user).get(path).status_code for user in ("admin", "ppd_malang", "approver", "dinsos_batu",
+                                                                   "fomi")}
+    assert seen == {"admin": 200, "ppd_malang": 200, "approver": 200, "dinsos_batu": 404, "fomi": 403}
+    listed = {user: [c["id"] for c in as_user(user).get("/v1/funding-cases").json().get("items", [])]
+              for user in ("staf_lawang", "dinsos_batu")}
+    assert listed == {"staf_lawang": [case["id"]], "dinsos_batu": []}
+    assert as_user("ppd_malang").post("/v1/funding-cases", json=kube_body(kube_programme, [])).status_code == 403
+    etag = staff.get(path).headers["ETag"]
+    assert staff.patch(path, json={"group_name": "KUBE Mawar"}).status_code == 428
+    renamed = staff.patch(path, json={"group_name": "KUBE Mawar"}, headers={"If-Match": etag})
+    assert renamed.status_code == 200 and renamed.json()["group_name"] == "KUBE Mawar"
+    assert staff.patch(path, json={"group_name": "KUBE Melati"}, headers={"If-Match": etag}).status_code == 412
+    retry = {"Idempotency-Key": "submit-once", "If-Match": renamed.headers["ETag"]}
+    first = staff.post(f"{path}/transitions", json={"action": "submit"}, headers=retry)
+    again = staff.post(f"{path}/transitions", json={"action": "submit"}, headers=retry)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()

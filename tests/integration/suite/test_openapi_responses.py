@@ -3,7 +3,9 @@ import pytest
 from werkzeug.routing import Map, Rule
 
 from gateway.routes import routes_of
+from gateway.schemas.funding import CaseOut
 from gateway.service import GatewayService
+from tests.support.funding_cases import kube_body, open_case, step
 from tests.support.gateway_fixtures import PASSWORD
 
 pytestmark = pytest.mark.integration
@@ -44,6 +46,31 @@ def test_responses_match_their_documented_schemas(two_persons, as_user, web_sess
     for web, method, path, body in calls:
         response = web.request(method, path, json=body)
         assert documented_errors(response, method, path.split("?")[0]) == {}, path
+
+
+def test_funding_responses_match_their_documented_schemas(kube_programme, funding_people, as_user):
+    staff, approver = as_user("staf_lawang"), as_user("approver")
+    members = [funding_people[f"lawang{i}"] for i in range(1, 7)]
+    case = open_case(staff, kube_programme, members)
+    base = f"/v1/funding-cases/{case['id']}"
+    staff.post(f"{base}/documents?doc_type=ktp", files={"file": ("ktp.jpg", b"jpeg", "image/jpeg")})
+    calls = [
+        (staff, "POST", "/v1/funding-cases", kube_body(kube_programme, members)),
+        (approver, "GET", "/v1/funding-programmes", None),
+        (approver, "GET", f"/v1/funding-programmes/{kube_programme['id']}", None),
+        (staff, "GET", "/v1/funding-cases", None),
+        (staff, "GET", base, None),
+        (staff, "GET", f"{base}/eligibility", None),
+        (staff, "GET", f"{base}/documents", None),
+        (staff, "GET", f"{base}/reports", None),
+        (approver, "GET", "/v1/stats/funding", None),
+    ]
+    for web, method, path, body in calls:
+        response = web.request(method, path, json=body)
+        assert documented_errors(response, method, path) == {}, path
+    moved = step(staff, case["id"], "submit")
+    assert documented_errors(staff.get(f"{base}/transitions"), "GET", f"{base}/transitions") == {}
+    assert CaseOut().validate(moved) == {}
 
 
 def test_problem_responses_match_the_problem_schema(gateway, web_session):

@@ -1,8 +1,6 @@
 """Eligibility, rule by rule, with the reasons a person reads."""
 from funding import cases, eligibility
-from tests.support.funding_cases import LAWANG, STAFF, SUKUN, kube_members, person, plan
-
-BANK = {"bank": "BRI", "account_number": "0012345678", "holder": "KUBE Sekar Lawang"}
+from tests.support.funding_cases import BANK, LAWANG, STAFF, SUKUN, kube_members, person, plan
 
 
 def kube_case(uow, programme, count, persons):

@@ -5,22 +5,27 @@ import pytest
 
 from funding import cases, eligibility, monitoring, workflow
 from inklusi_platform.errors import Conflict, Forbidden, PreconditionFailed, ValidationFailed
-from tests.support.funding_cases import APPROVER, DINSOS, PPD, STAFF, actor, kube_members, person, plan
+from tests.support.funding_cases import (
+    APPROVER,
+    BANK,
+    DINSOS,
+    PPD,
+    STAFF,
+    VISIT,
+    actor,
+    kube_members,
+    members_for,
+    person,
+    plan,
+)
 
 PERSONS = {f"p{i}": person(f"p{i}") for i in range(1, 7)}
-BANK = {"bank": "BRI", "account_number": "0012345678", "holder": "KUBE Sekar Lawang"}
-VISIT = {"visit_date": "2026-11-20", "findings": "Usaha berjalan di rumah ketua",
-         "checklist": {"business_exists": True, "members_met": True}}
 
 
 def open_kube(uow, programme, amount=6_000_000, persons=PERSONS):
     return cases.create_case(uow, {"case_type": "KUBE", "programme_id": programme["id"], "group_name": "KUBE Sekar",
-                                   "members": members_of(persons), "bank_account": BANK,
+                                   "members": members_for(list(persons)), "bank_account": BANK,
                                    "business_plan": plan(amount)}, STAFF, persons)
-
-
-def members_of(persons):
-    return [dict(m, person_id=pid) for m, pid in zip(kube_members(len(persons)), persons, strict=True)]
 
 
 def rules_for(uow, case_id, persons=PERSONS):
