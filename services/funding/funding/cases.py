@@ -4,10 +4,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from funding import clock, programmes
+from funding import programmes
 from funding.models.cases import APPLICANT, Case, CaseMember, CaseTransition
 from funding.models.programmes import Programme
 from funding.schemas import load, refuse
+from inklusi_platform import clock
 from inklusi_platform.contracts.funding import (
     OPEN_STATES,
     UNKNOWN_PERSON,

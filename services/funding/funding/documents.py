@@ -5,10 +5,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from funding import cases, clock, duties
-from funding.models.base import new_id
+from funding import cases, duties
 from funding.models.cases import CaseDocument
 from funding.schemas import refuse
+from inklusi_platform import clock
+from inklusi_platform.columns import new_id
 from inklusi_platform.contracts.funding import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, MAX_NAME
 from inklusi_platform.errors import NotFound
 

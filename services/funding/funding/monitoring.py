@@ -4,9 +4,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from funding import cases, clock, duties, programmes
+from funding import cases, duties, programmes
 from funding.models.cases import Case, MonitoringNotice, MonitoringReport
 from funding.schemas import load
+from inklusi_platform import clock
 from inklusi_platform.contracts.funding import ReportInput, allowed_actions
 from inklusi_platform.errors import Conflict
 

@@ -2,9 +2,10 @@
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from funding import budget, clock
+from funding import budget
 from funding.models.programmes import Programme
 from funding.schemas import load
+from inklusi_platform import clock
 from inklusi_platform.contracts.funding import ProgrammeInput
 from inklusi_platform.errors import Conflict, NotFound
 

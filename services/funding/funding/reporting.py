@@ -4,10 +4,11 @@ from statistics import median
 
 import sqlalchemy as sa
 
-from funding import clock, monitoring
+from funding import monitoring
 from funding.cases import area_condition
 from funding.models.cases import Case, CaseTransition, MonitoringReport
 from funding.models.programmes import Programme
+from inklusi_platform import clock
 
 
 def _cases_query(areas):

@@ -5,9 +5,10 @@ ACTIONS in contracts/funding.py, shared with the gateway. This module applies it
 """
 from sqlalchemy.orm.exc import StaleDataError
 
-from funding import budget, cases, clock, duties, eligibility, monitoring, programmes
+from funding import budget, cases, duties, eligibility, monitoring, programmes
 from funding.models.cases import Case
 from funding.schemas import load
+from inklusi_platform import clock
 from inklusi_platform.contracts.funding import (
     ACTIONS,
     OVERRIDE_PERMISSION,

@@ -5,13 +5,11 @@ kecamatan), a valid 6-member case from draft to closed through the right roles, 
 refused when approving, a member's death putting the case on hold, and the budget limit.
 """
 import hashlib
-import json
 
 import pytest
-from kombu import Connection, Queue
 
 from inklusi_platform.contracts.funding import UNKNOWN_PERSON
-from inklusi_platform.publishing import events_exchange
+from tests.support.events import event_tap
 from tests.support.funding_cases import VISIT, kube_body, open_case, rules_of, step
 from tests.support.waiting import wait_for
 
@@ -20,19 +18,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def funding_events(rabbit_config):
-    connection = Connection(rabbit_config["AMQP_URI"])
-    queue = Queue("funding-test-tap", exchange=events_exchange("funding"), routing_key="#",
-                  durable=False)(connection.channel())
-    queue.declare()
-    seen = []
-
-    def get_all():
-        while (message := queue.get(no_ack=True)) is not None:
-            seen.append(json.loads(message.body))
-        return list(seen)
-
-    yield get_all
-    connection.release()
+    with event_tap(rabbit_config["AMQP_URI"], "funding") as get_all:
+        yield get_all
 
 
 def lawang(funding_people, count):

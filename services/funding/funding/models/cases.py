@@ -6,7 +6,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from funding.models.base import AREA, ID, USER_ID, Base, new_id, one_of
+from funding.models.base import Base
+from inklusi_platform.columns import AREA, ID, USER_ID, new_id, one_of
 from inklusi_platform.contracts.funding import CASE_TYPES, DOCUMENT_TYPES, MEMBER_ROLES, STATES
 
 APPLICANT = "pemohon"  # the one member of a UEP case

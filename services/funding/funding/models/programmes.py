@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from funding.models.base import ID, USER_ID, Base, new_id, one_of
+from funding.models.base import Base
+from inklusi_platform.columns import ID, USER_ID, new_id, one_of
 from inklusi_platform.contracts.funding import CASE_TYPES
 
 

@@ -1,4 +1,4 @@
-"""The funding service's clock: UTC instants, and Malang dates for ages and due dates."""
+"""The suite's clock: UTC instants for records, Malang dates for what people mean (ages, due dates)."""
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
