@@ -134,7 +134,9 @@ class FundingRoutes:
         filters = {k: query[k] for k in FILTERS if k in query}
         result = self.funding.list_cases(caller.scope.filter_areas(query.get("area")), filters,
                                          query.get("limit"), query.get("cursor"))
-        self.audit(caller, "read", "funding_case", [c["id"] for c in result["items"]] or None, detail="list")
+        ids = [case["id"] for case in result["items"]]
+        if ids:  # same as persons: one entry per record shown
+            self.audit(caller, "read", "funding_case", ids)
         return json_response({"items": [CaseOut().dump(c) for c in result["items"]],
                               "next_cursor": result["next_cursor"]})
 

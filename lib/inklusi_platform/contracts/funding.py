@@ -37,6 +37,7 @@ MAX_BUDGET_LINES = 50
 MAX_AMOUNT = 10_000_000_000  # rupiah; far above any programme, catches typos with extra zeros
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 20
+MAX_MEMBERS = 100  # the schema's cap; a programme's max_members is the real rule
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class CaseInput(Strict):
     programme_id = _text(64, required=True)
     applicant_id = _text(64, metadata={"description": "UEP: the registered person applying."})
     group_name = _text(MAX_NAME, metadata={"description": "KUBE: the group's name."})
-    members = fields.List(fields.Nested(MemberInput), validate=validate.Length(max=100))
+    members = fields.List(fields.Nested(MemberInput), validate=validate.Length(max=MAX_MEMBERS))
     bank_account = fields.Nested(BankAccountInput)
     business_plan = fields.Nested(BusinessPlanInput)
 
@@ -162,7 +163,7 @@ class CaseChanges(Strict):
     """What a draft (or a case on hold, to replace a member) may change."""
 
     group_name = _text(MAX_NAME)
-    members = fields.List(fields.Nested(MemberInput), validate=validate.Length(min=1, max=100))
+    members = fields.List(fields.Nested(MemberInput), validate=validate.Length(min=1, max=MAX_MEMBERS))
     bank_account = fields.Nested(BankAccountInput)
     business_plan = fields.Nested(BusinessPlanInput)
 

@@ -10,6 +10,7 @@ from funding.models.programmes import Programme
 from funding.schemas import load, refuse
 from inklusi_platform import clock
 from inklusi_platform.contracts.funding import (
+    MAX_MEMBERS,
     OPEN_STATES,
     UNKNOWN_PERSON,
     CaseChanges,
@@ -89,10 +90,15 @@ def get_case(uow, case_id: str) -> dict:
 
 
 def person_ids_of(data: dict) -> list[str]:
-    """Every person a case input names, for the gateway's area check and the registry's facts."""
-    if data.get("applicant_id"):
+    """The ids a case input names, to fetch their facts before the input is checked; anything that is
+    not an id is left for the input schema to refuse."""
+    if isinstance(data.get("applicant_id"), str):
         return [data["applicant_id"]]
-    return [m["person_id"] for m in data.get("members") or [] if isinstance(m, dict) and "person_id" in m]
+    members = data.get("members")
+    if not isinstance(members, list):
+        return []
+    return [m["person_id"] for m in members[:MAX_MEMBERS]
+            if isinstance(m, dict) and isinstance(m.get("person_id"), str)]
 
 
 def _member_rows(data: dict) -> list[dict]:
