@@ -32,6 +32,7 @@ from inklusi_platform.contracts.funding import (
     CaseChanges,
     CaseInput,
     OverrideInput,
+    ProgrammeChanges,
     ProgrammeInput,
     ReportInput,
     TransitionInput,
@@ -101,6 +102,17 @@ class FundingRoutes:
                                    headers={"Location": f"/v1/funding-programmes/{programme['id']}"})
 
         return self.idempotent(request, caller, produce)
+
+    @route("PATCH", "/v1/funding-programmes/<programme_id>", summary="Change a year's settings (needs If-Match)",
+           tag="funding", permission=PROGRAMMES_PERMISSION, body=ProgrammeChanges, response=ProgrammeOut,
+           errors=(404, 409, 412, 428))
+    def update_funding_programme(self, request, programme_id):
+        caller = self.guard.caller(request, PROGRAMMES_PERMISSION)
+        version = expected_version(request, self.funding.get_programme(programme_id))
+        changes = read_json(request, ProgrammeChanges(), partial=True)
+        programme = self.funding.update_programme(programme_id, _jsonable(changes), version, caller.actor())
+        self.audit(caller, "update", "funding_programme", programme_id, detail=",".join(sorted(changes)))
+        return record_response(ProgrammeOut().dump(programme), programme)
 
     @route("GET", "/v1/funding-programmes/<programme_id>", summary="One programme's settings and budget",
            tag="funding", permission="funding:read", response=ProgrammeOut, errors=(404,))
@@ -203,11 +215,15 @@ class FundingRoutes:
     def override_funding_eligibility(self, request, case_id):
         caller = self.guard.caller(request, OVERRIDE_PERMISSION)
         case = self._case_in_scope(caller, case_id)
-        version = expected_version(request, case)
-        data = read_json(request, OverrideInput())
-        updated = self.funding.override_eligibility(case_id, data, version, funding_actor(caller))
-        self.audit(caller, "update", "funding_case", case_id, detail="eligibility override")
-        return record_response(CaseOut().dump(updated), updated)
+
+        def produce():
+            version = expected_version(request, case)
+            data = read_json(request, OverrideInput())
+            updated = self.funding.override_eligibility(case_id, data, version, funding_actor(caller))
+            self.audit(caller, "update", "funding_case", case_id, detail="eligibility override")
+            return record_response(CaseOut().dump(updated), updated)
+
+        return self.idempotent(request, caller, produce)
 
     # --- documents --------------------------------------------------------------------------------
 

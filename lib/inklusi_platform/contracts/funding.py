@@ -237,6 +237,13 @@ class ProgrammeInput(Strict):
             raise ValidationError(errors)
 
 
+class ProgrammeChanges(ProgrammeInput):
+    """Settings a programme's year may change; programme and year name it and stay."""
+
+    class Meta:
+        exclude = ("programme", "year")
+
+
 class PhotoInput(Strict):
     file_name = _text(MAX_NAME, required=True)
     taken_on = fields.Date()

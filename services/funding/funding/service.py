@@ -49,6 +49,10 @@ class FundingService(ServiceBase):
         return programmes.create_programme(self.db, data, actor)
 
     @rpc
+    def update_programme(self, programme_id: str, changes: dict, expected_version, actor: dict) -> dict:
+        return programmes.update_programme(self.db, programme_id, changes, expected_version, actor)
+
+    @rpc
     def list_programmes(self) -> list:
         return programmes.list_programmes(self.db)
 

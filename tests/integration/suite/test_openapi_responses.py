@@ -68,6 +68,10 @@ def test_funding_responses_match_their_documented_schemas(kube_programme, fundin
     for web, method, path, body in calls:
         response = web.request(method, path, json=body)
         assert documented_errors(response, method, path) == {}, path
+    programme_path = f"/v1/funding-programmes/{kube_programme['id']}"
+    etag = approver.get(programme_path).headers["ETag"]
+    changed = approver.patch(programme_path, json={"budget": 25_000_000}, headers={"If-Match": etag})
+    assert documented_errors(changed, "PATCH", programme_path) == {}
     moved = step(staff, case["id"], "submit")
     assert documented_errors(staff.get(f"{base}/transitions"), "GET", f"{base}/transitions") == {}
     assert CaseOut().validate(moved) == {}

@@ -6,7 +6,7 @@ import pytest
 
 from funding import cases, documents, monitoring, programmes, reporting
 from funding.models.cases import Case
-from inklusi_platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from inklusi_platform.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from tests.support.funding_cases import PPD, STAFF, actor, person, plan
 
 DISBURSED = date(2026, 1, 1)
@@ -115,3 +115,18 @@ def test_statistics_count_money_against_budget_and_monitoring(uow, uep_programme
     assert stats["monitoring_reports"] == {"upcoming": 1, "due": 0, "overdue": 1, "received": 0}
     assert reporting.funding_stats(uow, ["35.73"])["total"] == 0
     assert reporting.funding_stats(uow, [])["total"] == 0
+
+
+def test_a_programmes_settings_change_with_its_version_and_never_below_what_is_committed(uow, uep_programme):
+    admin = actor("admin", "funding:programmes")
+    disbursed_uep(uow, uep_programme)  # 4 juta committed
+    changed = programmes.update_programme(uow, uep_programme["id"], {"budget": 12_000_000,
+                                                                     "required_training_topic": None}, 1, admin)
+    assert (changed["version"], changed["budget"], changed["remaining"]) == (2, 12_000_000, 8_000_000)
+    assert changed["required_training_topic"] is None and changed["uep_max_per_person"] == 5_000_000
+    with pytest.raises(PreconditionFailed):
+        programmes.update_programme(uow, uep_programme["id"], {"budget": 11_000_000}, 1, admin)
+    with pytest.raises(Conflict):
+        programmes.update_programme(uow, uep_programme["id"], {"budget": 3_000_000}, 2, admin)
+    with pytest.raises(ValidationFailed):
+        programmes.update_programme(uow, uep_programme["id"], {"year": 2027}, 2, admin)
