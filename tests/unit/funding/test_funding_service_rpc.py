@@ -80,3 +80,17 @@ def test_migrate_declares_the_queues_of_the_three_registry_events_before_the_ser
         queue = f"evt-registry-{event}--funding.{method}"
         assert {queue, f"{queue}.retry"} <= names
     assert "funding.dlq" in names
+
+
+def test_the_timer_announces_reports_falling_due(service, uow, submitted):
+    from datetime import timedelta
+
+    from funding.models.cases import Case
+    from inklusi_platform import clock
+
+    row = uow.session.get(Case, submitted["id"])
+    row.state, row.approved_amount, row.disbursed_amount = "monitoring", 6_000_000, 6_000_000
+    row.disbursed_on = clock.today() - timedelta(days=88)  # the first report is due in two days
+    service.announce_monitoring_reports()
+    service.announce_monitoring_reports()
+    assert [e["type"] for e in uow.emitted if "monitoring" in e["type"]] == ["funding.monitoring_report_due"]
