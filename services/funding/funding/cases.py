@@ -239,6 +239,7 @@ class EligibilityInputs:
     programme: Programme
     other_open_cases: dict  # person id -> ids of other open KUBE cases naming them
     funded_before: set  # person ids in a KUBE case that was funded before
+    group_funded_before: bool = False  # a funded KUBE case had this group's name
 
 
 def eligibility_inputs(uow, case_id: str) -> EligibilityInputs:
@@ -257,7 +258,12 @@ def eligibility_inputs(uow, case_id: str) -> EligibilityInputs:
                 other_open.setdefault(person_id, []).append(other_id)
             if state in FUNDED_STATES:
                 funded.add(person_id)
-    return EligibilityInputs(case_view, programmes.load_programme(uow, case.programme_id), other_open, funded)
+    group_funded = case.case_type == "KUBE" and bool(case.group_name) and uow.session.execute(
+        sa.select(Case.id).where(Case.case_type == "KUBE", Case.id != case.id, Case.state.in_(FUNDED_STATES),
+                                 sa.func.lower(Case.group_name) == case.group_name.lower()).limit(1)
+    ).first() is not None
+    return EligibilityInputs(case_view, programmes.load_programme(uow, case.programme_id), other_open, funded,
+                             group_funded)
 
 
 def open_cases_naming(uow, person_id: str) -> list[Case]:

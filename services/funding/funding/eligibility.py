@@ -131,8 +131,10 @@ def _kube_rules(inputs: EligibilityInputs, persons: dict) -> list[dict]:
                   if busy else "tidak ada anggota di kasus KUBE lain yang masih berjalan")
 
     funded = [_who(case, m) for m in members if m["person_id"] in inputs.funded_before]
+    if inputs.group_funded_before:
+        funded.insert(0, f"kelompok bernama {case['group_name']}")
     previous = rule("funded_before", not funded, f"{_listing(funded)} pernah menerima bantuan KUBE; periksa kembali"
-                    if funded else "belum ada anggota yang pernah menerima bantuan KUBE", blocking=False)
+                    if funded else "kelompok dan anggotanya belum pernah menerima bantuan KUBE", blocking=False)
     return [size, same, officers, bank, single, previous]
 
 

@@ -193,3 +193,17 @@ def test_who_sees_and_changes_funding_cases(kube_programme, funding_people, as_u
     first = staff.post(f"{path}/transitions", json={"action": "submit"}, headers=retry)
     again = staff.post(f"{path}/transitions", json={"action": "submit"}, headers=retry)
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
+
+
+def test_the_database_refuses_to_rewrite_a_cases_history(kube_programme, funding_people, as_user, migrated_databases):
+    import sqlalchemy as sa
+
+    open_case(as_user("staf_lawang"), kube_programme, lawang(funding_people, 6))
+    engine = sa.create_engine(migrated_databases("funding"))
+    try:
+        for statement in ("UPDATE funding_case_transitions SET actor = 'someone else'",
+                          "DELETE FROM funding_case_transitions"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
+                connection.execute(sa.text(statement))
+    finally:
+        engine.dispose()

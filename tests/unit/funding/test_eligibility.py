@@ -71,7 +71,8 @@ def test_a_member_in_another_submitted_kube_fails_and_a_funded_one_is_only_flagg
     assert rules["one_open_case"]["reason"].startswith("anggota 1, anggota 2, anggota 3")
     assert rules["funded_before"] == {"rule": "funded_before", "passed": False, "blocking": False,
                                       "reason": rules["funded_before"]["reason"]}
-    assert "pernah menerima bantuan KUBE" in rules["funded_before"]["reason"]
+    assert rules["funded_before"]["reason"].startswith("kelompok bernama KUBE Sekar, anggota 1, anggota 2")
+    assert rules["funded_before"]["reason"].endswith("pernah menerima bantuan KUBE; periksa kembali")
     assert "funded_before" not in eligibility.failing(list(rules.values()))
 
 
