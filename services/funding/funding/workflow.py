@@ -35,11 +35,14 @@ def _check_version(case: Case, expected_version) -> None:
         raise PreconditionFailed(cases.STALE)
 
 
-def _required(action: str, values: dict) -> None:
-    missing = {name: ["Wajib diisi untuk langkah ini."] for name in REQUIRED_FIELDS.get(action, ())
-               if values.get(name) in (None, "", {})}
-    if missing:
-        raise ValidationFailed("Beberapa isian tidak valid.", missing)
+def _fields(action: str, values: dict) -> None:
+    """Each step takes exactly its own fields: all required, nothing else (it would land in the history)."""
+    wanted = REQUIRED_FIELDS.get(action, ())
+    errors = {name: ["Wajib diisi untuk langkah ini."] for name in wanted if values.get(name) in (None, "", {})}
+    errors.update({name: ["Tidak dipakai pada langkah ini."] for name in values
+                   if name != "action" and name not in wanted})
+    if errors:
+        raise ValidationFailed("Beberapa isian tidak valid.", errors)
 
 
 def _jsonable(values: dict) -> dict:
@@ -55,7 +58,7 @@ def transition(uow, case_id: str, data: dict, expected_version, actor: dict, rul
     if case.state not in action.sources:
         raise not_allowed(case, action.name)
     duties.check(case, action, actor)
-    _required(action.name, values)
+    _fields(action.name, values)
     programme = programmes.load_programme(uow, case.programme_id, lock=action.name == "approve")
     from_state = case.state
     target = action.target or case.state_before_hold

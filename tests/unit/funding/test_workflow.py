@@ -110,8 +110,10 @@ def test_an_invalid_step_is_409_with_the_state_and_the_allowed_steps(uow, kube_p
 def test_each_step_requires_its_fields(uow, kube_programme):
     case = step(uow, open_kube(uow, kube_programme), STAFF, "submit")
     with pytest.raises(ValidationFailed) as refused:
-        step(uow, case, PPD, "verify", findings="ok")
-    assert set(refused.value.details) == {"visit_date", "checklist"}
+        step(uow, case, PPD, "verify", findings="ok", amount=5)
+    assert refused.value.details == {"visit_date": ["Wajib diisi untuk langkah ini."],
+                                     "checklist": ["Wajib diisi untuk langkah ini."],
+                                     "amount": ["Tidak dipakai pada langkah ini."]}
 
 
 def test_a_stale_version_changes_nothing(uow, kube_programme):
