@@ -177,9 +177,14 @@ def test_who_sees_and_changes_funding_cases(kube_programme, funding_people, as_u
     staff = as_user("staf_lawang")
     case = open_case(staff, kube_programme, lawang(funding_people, 6))
     path = f"/v1/funding-cases/{case['id']}"
-    seen = {user: as_user(user).get(path).status_code for user in ("admin", "ppd_malang", "approver", "dinsos_batu",
-                                                                   "fomi")}
-    assert seen == {"admin": 200, "ppd_malang": 200, "approver": 200, "dinsos_batu": 404, "fomi": 403}
+    readers = {"admin": 200, "ppd_malang": 200, "approver": 200, "dinsos_batu": 404, "fomi": 403}
+    for suffix in ("", "/eligibility", "/transitions", "/documents", "/reports"):
+        seen = {user: as_user(user).get(path + suffix).status_code for user in readers}
+        assert seen == readers, suffix
+    programmes = {user: as_user(user).get("/v1/funding-programmes").status_code for user in readers}
+    assert programmes == {"admin": 200, "ppd_malang": 200, "approver": 200, "dinsos_batu": 200, "fomi": 403}
+    assert {user: as_user(user).get("/v1/stats/funding").status_code for user in readers} == dict.fromkeys(
+        readers, 200)
     listed = {user: [c["id"] for c in as_user(user).get("/v1/funding-cases").json().get("items", [])]
               for user in ("staf_lawang", "dinsos_batu")}
     assert listed == {"staf_lawang": [case["id"]], "dinsos_batu": []}
