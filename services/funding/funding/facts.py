@@ -26,7 +26,14 @@ def persons(registry, person_ids: list[str]) -> dict[str, dict]:
 
 
 def completions(training, person_ids: list[str]) -> list[dict]:
-    """Training completions: [{person_id, training_id, programme_id, topic, completed_at}]."""
+    """Training completions: [{person_id, training_id, programme_id, topic, completed_at}].
+
+    The agreed contract answers that list; the training service as built answers
+    {person_id: [{training_id, programme_id, topic, ...}]}. Both are read here, so the wiring is one place.
+    """
     if not person_ids:
         return []
-    return _call(training, "training", "completions_of", list(person_ids))
+    answer = _call(training, "training", "completions_of", list(person_ids))
+    if isinstance(answer, dict):
+        return [{**item, "person_id": person_id} for person_id, items in answer.items() for item in items or ()]
+    return list(answer)
