@@ -11,7 +11,9 @@ RUN pip install -r requirements.txt
 COPY lib ./lib
 COPY ${SERVICE_PATH} ./service
 RUN pip install ./lib ./service \
-    && useradd --system --uid 10001 inklusi
+    && useradd --system --uid 10001 inklusi \
+    && mkdir -p /var/lib/inklusi/funding-documents && chown -R inklusi /var/lib/inklusi
+# A new named volume copies the ownership of the folder it is mounted on, so funding can write its documents.
 USER inklusi
 
 # Migrations take a PostgreSQL advisory lock, so replicas starting together do not race.

@@ -12,6 +12,7 @@ from gateway.handlers.areas import AreaRoutes
 from gateway.handlers.audit import AuditRoutes
 from gateway.handlers.auth import AuthRoutes
 from gateway.handlers.docs import DocsRoutes
+from gateway.handlers.funding import FundingRoutes
 from gateway.handlers.groups import GroupRoutes
 from gateway.handlers.persons import PersonRoutes
 from gateway.handlers.training import TrainingRoutes
@@ -21,7 +22,7 @@ from inklusi_platform.service import ServiceBase
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     TrainingRoutes, DocsRoutes, ServiceBase):
+                     TrainingRoutes, DocsRoutes, FundingRoutes, ServiceBase):
     name = "gateway"
 
     guard = Guard()

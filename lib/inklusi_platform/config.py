@@ -31,6 +31,8 @@ VARIABLES = {
     "FIELD_KEYS": ("(generated into $DATA_DIR)",
                    "Keys sealing personal data, id:base64 newest first; required in compose."),
     "BLIND_INDEX_KEY": ("(generated into $DATA_DIR)", "Key of the NIK's blind index (base64, 32 bytes or more)."),
+    "FUNDING_STORAGE_DIR": ("$DATA_DIR/funding-documents", "Folder of funding case documents (a volume in compose)."),
+    "FUNDING_MONITORING_CHECK_SECONDS": ("3600", "How often funding looks for monitoring reports due or overdue."),
 }
 
 
@@ -71,4 +73,6 @@ def service_config(service: str, env=os.environ) -> dict:
         "COMPLETION_SHARE": float(env.get("COMPLETION_SHARE", "0.75")),
         "SHUTDOWN_GRACE_SECONDS": float(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
         "STATS_MIN_CELL": int(env.get("STATS_MIN_CELL", "5")),
+        "FUNDING_STORAGE_DIR": env.get("FUNDING_STORAGE_DIR")
+        or str(Path(env.get("DATA_DIR", "./data")) / "funding-documents"),
     }

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 
 from inklusi_platform import migrations
 
-
 # Parallel checkouts on one server each set their own prefix, so their runs never drop each other's data.
 PREFIX = os.environ.get("TEST_DB_PREFIX", "inklusi_test")
 

@@ -53,3 +53,76 @@ def two_persons(gateway, registry_service, as_user):
     assert lawang.status_code == 201, lawang.text
     assert batu.status_code == 201, batu.text
     return {"lawang": lawang.json(), "batu": batu.json()}
+
+
+# --- funding ---------------------------------------------------------------------------------------
+
+SUKUN_DESA = "35.73.04.1001"  # Ciptomulyo, Kecamatan Sukun, Kota Malang
+
+
+@pytest.fixture
+def training_stand_in(container_factory, make_config):
+    """The training service's completions_of contract, answered from a dict the test fills in."""
+    from tests.support.funding_cases import TrainingStandIn
+
+    TrainingStandIn.completions = []
+    container = container_factory(TrainingStandIn, make_config("training", "sqlite://"))
+    container.start()
+    return TrainingStandIn.completions
+
+
+@pytest.fixture
+def funding_service(container_factory, make_config, pg_database, tmp_path, registry_service, training_stand_in):
+    from funding.service import FundingService
+
+    config = make_config("funding", pg_database("funding"), FUNDING_STORAGE_DIR=str(tmp_path / "documents"))
+    container = container_factory(FundingService, config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def dinsos_malang(gateway_db, seeded_accounts):
+    """A Dinas Sosial officer of Kabupaten Malang, where Lawang lies."""
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway import accounts
+    from gateway.access.roles import RoleBook
+    from inklusi_platform.engines import make_engine
+    from tests.support.gateway_fixtures import PASSWORD
+
+    engine = make_engine(gateway_db)
+    with sessionmaker(engine)() as session:
+        accounts.create_user(session, RoleBook.load(), username="dinsos_malang", full_name="Dinsos Malang",
+                             org_id="dinsos-kab-malang", roles=["dinsos_officer"], areas=["35.07"], password=PASSWORD)
+        session.commit()
+    engine.dispose()
+    return "dinsos_malang"
+
+
+@pytest.fixture
+def funding_people(gateway, registry_service, as_user):
+    """Twelve persons in Lawang and one in Sukun, registered by the admin; returns their ids."""
+    admin = as_user("admin")
+    ids = {}
+    for serial in range(1, 13):
+        made = admin.post("/v1/persons", json=person_payload(f"35072552039{serial:05d}", LAWANG_DESA,
+                                                             name=f"Warga Lawang {chr(64 + serial)}"))
+        assert made.status_code == 201, made.text
+        ids[f"lawang{serial}"] = made.json()["id"]
+    made = admin.post("/v1/persons", json=person_payload("3573045203900099", SUKUN_DESA, name="Warga Sukun"))
+    assert made.status_code == 201, made.text
+    ids["sukun"] = made.json()["id"]
+    return ids
+
+
+@pytest.fixture
+def kube_programme(funding_service, as_user, training_stand_in, funding_people):
+    training_stand_in.extend({"person_id": person_id, "training_id": "t1", "programme_id": "tp1",
+                              "topic": "kewirausahaan", "completed_at": "2026-10-01T09:00:00+00:00"}
+                             for person_id in funding_people.values())
+    made = as_user("approver").post("/v1/funding-programmes", json={
+        "programme": "KUBE", "year": 2026, "budget": 20_000_000, "kube_max_per_group": 15_000_000,
+        "required_training_topic": "kewirausahaan", "reports_required": 1})
+    assert made.status_code == 201, made.text
+    return made.json()

@@ -3,7 +3,9 @@ import pytest
 from werkzeug.routing import Map, Rule
 
 from gateway.routes import routes_of
+from gateway.schemas.funding import CaseOut
 from gateway.service import GatewayService
+from tests.support.funding_cases import kube_body, open_case, step
 from tests.support.gateway_fixtures import PASSWORD
 
 pytestmark = pytest.mark.integration
@@ -101,6 +103,35 @@ def test_training_responses_match_their_documented_schemas(two_persons, training
     assert documented_errors(admin.post(path), "POST", path) == {}
     path = f"{base}/sessions/{session_id}/cancellation"
     assert documented_errors(admin.post(path, json={"reason": "Banjir"}), "POST", path) == {}
+
+
+def test_funding_responses_match_their_documented_schemas(kube_programme, funding_people, as_user):
+    staff, approver = as_user("staf_lawang"), as_user("approver")
+    members = [funding_people[f"lawang{i}"] for i in range(1, 7)]
+    case = open_case(staff, kube_programme, members)
+    base = f"/v1/funding-cases/{case['id']}"
+    staff.post(f"{base}/documents?doc_type=ktp", files={"file": ("ktp.jpg", b"jpeg", "image/jpeg")})
+    calls = [
+        (staff, "POST", "/v1/funding-cases", kube_body(kube_programme, members)),
+        (approver, "GET", "/v1/funding-programmes", None),
+        (approver, "GET", f"/v1/funding-programmes/{kube_programme['id']}", None),
+        (staff, "GET", "/v1/funding-cases", None),
+        (staff, "GET", base, None),
+        (staff, "GET", f"{base}/eligibility", None),
+        (staff, "GET", f"{base}/documents", None),
+        (staff, "GET", f"{base}/reports", None),
+        (approver, "GET", "/v1/stats/funding", None),
+    ]
+    for web, method, path, body in calls:
+        response = web.request(method, path, json=body)
+        assert documented_errors(response, method, path) == {}, path
+    programme_path = f"/v1/funding-programmes/{kube_programme['id']}"
+    etag = approver.get(programme_path).headers["ETag"]
+    changed = approver.patch(programme_path, json={"budget": 25_000_000}, headers={"If-Match": etag})
+    assert documented_errors(changed, "PATCH", programme_path) == {}
+    moved = step(staff, case["id"], "submit")
+    assert documented_errors(staff.get(f"{base}/transitions"), "GET", f"{base}/transitions") == {}
+    assert CaseOut().validate(moved) == {}
 
 
 def test_problem_responses_match_the_problem_schema(gateway, web_session):

@@ -15,7 +15,7 @@ EXPECTED_PERMISSIONS = {
     "imports:write", "stats:read", "coverage:read", "training:read", "training:write", "training:participants",
     "funding:propose",
     "funding:verify", "funding:recommend", "funding:approve", "funding:disburse", "funding:read", "audit:read",
-    "accounts:manage", "areas:read", "events:subscribe",
+    "accounts:manage", "areas:read", "events:subscribe", "funding:override", "funding:programmes",
 }
 ROLES = ("admin", "ngo_staff", "ppd_companion", "dinsos_officer", "kemensos_approver", "forum_viewer", "partner")
 SCOPED = {"ngo_staff", "ppd_companion", "dinsos_officer"}
@@ -79,6 +79,8 @@ def test_each_funding_step_belongs_to_its_own_role(book):
     assert holders(book, "funding:recommend") == {"admin", "dinsos_officer"}
     assert holders(book, "funding:approve") == {"admin", "kemensos_approver"}
     assert holders(book, "funding:disburse") == {"admin", "kemensos_approver"}
+    assert holders(book, "funding:override") == {"admin", "dinsos_officer", "kemensos_approver"}
+    assert holders(book, "funding:programmes") == {"admin", "kemensos_approver"}
 
 
 def test_registry_roles(book):
