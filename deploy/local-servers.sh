@@ -56,8 +56,10 @@ apt_install() {
     trap "as_root rm -f $policy" EXIT
   fi
   local status=0
-  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -qq --no-install-recommends "$@"; } >/dev/null || status=$?
+  # One index update per run of dev, however many installs follow.
+  { { [ -n "${APT_UPDATED:-}" ] || as_root apt-get update -qq; } && APT_UPDATED=1 &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >/dev/null ||
+    status=$?
   if [ -n "$placed" ]; then as_root rm -f $policy; trap - EXIT; fi
   [ $status = 0 ] || die "apt-get could not install $* (exit $status)"
 }
