@@ -137,7 +137,8 @@ ensure_postgres() {
     version=$(ls /usr/lib/postgresql | sort -V | tail -n1)
     [ -d "/etc/postgresql/$version/main" ] && name=inklusi
     say "creating PostgreSQL cluster $version/$name on port $PG_PORT (local TCP without password, for the tests)"
-    as_root pg_createcluster --port "$PG_PORT" --locale C.UTF-8 --auth-host trust "$version" "$name" >/dev/null
+    as_root pg_createcluster --port "$PG_PORT" --locale C.UTF-8 "$version" "$name" -- \
+      --auth-host=trust --auth-local=peer >/dev/null
     cluster="$version $name"
   fi
   say "starting PostgreSQL cluster ${cluster/ //} on port $PG_PORT"
