@@ -41,12 +41,21 @@ need_root() {
   die "$1; that needs root once: sudo ${GIVEN_SETTINGS:+env $GIVEN_SETTINGS}./dev setup"
 }
 
+# manage_locally WHAT HOST PORT SETTING: go on only if dev may install and start this server itself
+# (on this machine, with apt, as root); otherwise stop and say what to do.
+manage_locally() {
+  is_local "$2" || die "$1 is not reachable at $2:$3 ($4); dev starts only servers on this machine"
+  command -v apt-get >/dev/null 2>&1 ||
+    die "$1 is not running on port $3; dev sets servers up on Debian and Ubuntu only: start it yourself (README: On a fresh machine)"
+  need_root "$1 is not running on port $3"
+}
+
 # apt_install PACKAGE...: the distribution's packages, without letting their install scripts start
 # the servers (dev starts them itself, on the configured ports).
 apt_install() {
   [ $# = 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 ||
-    die "missing: $*. dev installs them with apt (Debian, Ubuntu); here install them by hand (macOS: brew install rabbitmq postgresql@15) or start the servers alone with: docker compose --profile servers up -d"
+    die "missing: $*; dev installs packages on Debian and Ubuntu only: install them yourself (README: On a fresh machine)"
   need_root "missing: $*"
   say "installing $* (apt-get)"
   # Debian's policy-rc.d: while it exists and answers 101, package scripts start no service.
@@ -84,8 +93,7 @@ rabbitmq_env() {
 
 ensure_rabbitmq() {
   port_open "$AMQP_HOST" "$AMQP_PORT" && return 0
-  is_local "$AMQP_HOST" || die "RabbitMQ is not reachable at $AMQP_HOST:$AMQP_PORT (AMQP_URI); dev starts only local servers"
-  need_root "RabbitMQ is not running on port $AMQP_PORT"
+  manage_locally RabbitMQ "$AMQP_HOST" "$AMQP_PORT" AMQP_URI
   command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
   local env
   mapfile -t env < <(rabbitmq_env)
@@ -107,8 +115,7 @@ ensure_rabbitmq() {
 
 ensure_management_plugin() {
   management_up && return 0
-  is_local "$AMQP_HOST" || die "the RabbitMQ management API is not reachable at $AMQP_HOST:$RABBITMQ_MANAGEMENT_PORT"
-  need_root "the RabbitMQ management API is not reachable on port $RABBITMQ_MANAGEMENT_PORT"
+  manage_locally "RabbitMQ's management API" "$AMQP_HOST" "$RABBITMQ_MANAGEMENT_PORT" "AMQP_URI, RABBITMQ_MANAGEMENT_PORT"
   say "enabling the RabbitMQ management plugin (nameko's test vhosts are made through it)"
   local env
   mapfile -t env < <(rabbitmq_env)
@@ -120,8 +127,7 @@ pg_ready() { pg_isready -q -d "$TEST_POSTGRES_URL/postgres" 2>/dev/null; }
 
 ensure_postgres() {
   pg_ready && return 0
-  is_local "$PG_HOST" || die "PostgreSQL is not reachable at $PG_HOST:$PG_PORT (TEST_POSTGRES_URL); dev starts only local servers"
-  need_root "PostgreSQL is not running on port $PG_PORT"
+  manage_locally PostgreSQL "$PG_HOST" "$PG_PORT" TEST_POSTGRES_URL
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     apt_install postgresql
     # The package made an empty cluster "main" that asks for passwords over TCP: remake it below on
@@ -160,5 +166,5 @@ ensure_tools() {
   local missing=() tool
   [ -x "$VENV/bin/python" ] || python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
   for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-  apt_install "${missing[@]}"
+  apt_install ${missing[@]+"${missing[@]}"}  # (the form bash 3.2, macOS's, accepts for an empty array)
 }
