@@ -54,6 +54,26 @@ def test_scalable_services_can_run_several_replicas(compose):
         assert "ports" not in service
 
 
+def test_plain_up_starts_only_the_servers_for_local_work(compose):
+    # `docker compose up` is RabbitMQ and PostgreSQL alone; `--profile suite` adds the services.
+    for name in ("rabbitmq", "postgres"):
+        assert "profiles" not in compose["services"][name]
+    for name in (*SCALABLE, "gateway"):
+        assert compose["services"][name]["profiles"] == ["suite"]
+
+
+def _published(service: dict) -> set[str]:
+    """Ports as "host_ip:published:target", from compose v1's short strings or v2's long form."""
+    return {port.split("/")[0] if isinstance(port, str)
+            else f"{port.get('host_ip', '')}:{port['published']}:{port['target']}"
+            for port in service.get("ports", [])}
+
+
+def test_servers_publish_their_ports_on_loopback_only_for_dev(compose):
+    assert "127.0.0.1:5672:5672" in _published(compose["services"]["rabbitmq"])
+    assert "127.0.0.1:5432:5432" in _published(compose["services"]["postgres"])
+
+
 def test_compose_refuses_to_start_the_gateway_without_a_jwt_secret():
     if shutil.which("docker-compose") is None:
         pytest.skip("docker-compose is not installed")
