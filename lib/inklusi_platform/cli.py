@@ -16,8 +16,10 @@ def main(service_cls, package: str, extra_commands=None, argv=None) -> int:
     commands.add_parser("serve", help="run the service until SIGTERM or Ctrl-C").set_defaults(handler=_serve)
     commands.add_parser("migrate", help="upgrade the database and declare exchanges and queues").set_defaults(
         handler=_migrate)
-    commands.add_parser("health", help="ask the running service for its health (exit 1 when down)").set_defaults(
-        handler=_health)
+    health = commands.add_parser("health", help="ask the running service for its health (exit 1 when down)")
+    health.add_argument("--live", action="store_true",
+                        help="only whether the process runs (its heartbeat file is fresh); no broker or database")
+    health.set_defaults(handler=_health)
     revision = commands.add_parser("revision", help="autogenerate a migration (developers)")
     revision.add_argument("message")
     revision.set_defaults(handler=_revision)
@@ -58,6 +60,12 @@ def _migrate(args, config):
 def _health(args, config):
     from nameko.standalone.rpc import ServiceRpcProxy
 
+    from inklusi_platform.service import is_alive
+
+    if args.live:
+        alive = is_alive(config["DATA_DIR"], args.service_cls.name)
+        print(json.dumps({"service": args.service_cls.name, "status": "up" if alive else "down"}))
+        return 0 if alive else 1
     try:
         with ServiceRpcProxy(args.service_cls.name, config, timeout=5) as service:
             report = service.health()

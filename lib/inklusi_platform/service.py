@@ -1,5 +1,7 @@
 """The base every Inklusi service class derives from: tracing, its database, readiness and a health RPC."""
 import logging
+import time
+from pathlib import Path
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -15,6 +17,23 @@ log = logging.getLogger(__name__)
 
 READINESS_INTERVAL_SECONDS = 2.0
 DATABASE_CHECK_TIMEOUT_SECONDS = 2.0
+LIVENESS_STALE_SECONDS = 10.0
+
+
+def heartbeat_path(data_dir: str, service: str) -> Path:
+    return Path(data_dir) / f"{service}.alive"
+
+
+def is_alive(data_dir: str, service: str, now: float | None = None) -> bool:
+    """Liveness that touches nothing but a local file: the process's event loop touched it lately.
+
+    A process whose loop is blocked (or dead) stops touching it; a broker or database outage does not.
+    """
+    try:
+        age = (time.time() if now is None else now) - heartbeat_path(data_dir, service).stat().st_mtime
+    except OSError:
+        return False
+    return age < LIVENESS_STALE_SECONDS
 
 
 def check_database(engine) -> str:
@@ -39,12 +58,15 @@ class Readiness(DependencyProvider):
 
     The database is checked in the background every READINESS_INTERVAL_SECONDS; the broker check reads
     whether the process's queue consumers are connected (they reconnect by themselves). A process that
-    is shutting down reports itself down, so nothing new is routed to it.
+    is shutting down reports itself down, so nothing new is routed to it. Each round also touches
+    `$DATA_DIR/<service>.alive`, the liveness heartbeat that `python -m <service> health --live` reads.
     """
 
     def setup(self):
         self.database = "down"
         self._loop = None
+        self._heartbeat = heartbeat_path(self.container.config.get("DATA_DIR", "./data"),
+                                         self.container.service_name)
 
     def start(self):
         self.refresh()
@@ -62,6 +84,11 @@ class Readiness(DependencyProvider):
     def refresh(self) -> None:
         engines = [d.engine for d in self.container.dependencies if isinstance(d, Database)]
         self.database = "up" if all(check_database(engine) == "up" for engine in engines) else "down"
+        try:
+            self._heartbeat.parent.mkdir(parents=True, exist_ok=True)
+            self._heartbeat.touch()
+        except OSError as exc:
+            log.warning("cannot touch the liveness file %s: %s", self._heartbeat, type(exc).__name__)
 
     def _consumers(self) -> list[QueueConsumer]:
         return [ext for ext in self.container.subextensions if isinstance(ext, QueueConsumer)]

@@ -10,6 +10,7 @@ import pytest
 from kombu import Connection, Queue
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from inklusi_platform.service import is_alive
 from tests.support.suite_processes import ROOT
 from tests.support.waiting import wait_for
 from tests.support.web import free_port
@@ -23,7 +24,7 @@ def start_slowpoke(rabbit_config, tmp_path):
 
     def start(grace_seconds: float) -> subprocess.Popen:
         env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"], "DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
-               "SHUTDOWN_GRACE_SECONDS": str(grace_seconds), "LOG_LEVEL": "WARNING"}
+               "SHUTDOWN_GRACE_SECONDS": str(grace_seconds), "LOG_LEVEL": "WARNING", "DATA_DIR": str(tmp_path)}
         log = open(tmp_path / "slowpoke.log", "ab")
         process = subprocess.Popen([sys.executable, "-m", "tests.integration.platform.slow_service"], cwd=ROOT,
                                    env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -53,7 +54,8 @@ def waiting_requests(amqp_uri: str) -> int:
         return Queue("rpc-slowpoke")(connection.channel()).queue_declare(passive=True).message_count
 
 
-def test_sigterm_during_a_slow_rpc_finishes_it_takes_nothing_new_and_exits_0(rabbit_config, start_slowpoke):
+def test_sigterm_during_a_slow_rpc_finishes_it_takes_nothing_new_and_exits_0(rabbit_config, start_slowpoke,
+                                                                            tmp_path):
     process = start_slowpoke(grace_seconds=20)
     config = {"AMQP_URI": rabbit_config["AMQP_URI"]}
     with ServiceRpcProxy("slowpoke", config, timeout=20) as slow, ServiceRpcProxy("slowpoke", config) as late:
@@ -62,6 +64,7 @@ def test_sigterm_during_a_slow_rpc_finishes_it_takes_nothing_new_and_exits_0(rab
         process.send_signal(signal.SIGTERM)
         time.sleep(1.5)  # consumers cancelled within a second
         late.take_time.call_async(0)  # sent after SIGTERM: must wait for another replica
+        assert is_alive(str(tmp_path), "slowpoke")  # its liveness heartbeat, still fresh while stopping
         assert in_hand.result() == "selesai"
         assert process.wait(timeout=20) == 0
     assert waiting_requests(rabbit_config["AMQP_URI"]) == 1
