@@ -1,11 +1,12 @@
 """A person's history (who changed what, when), the actor who makes changes, and the registry's clock."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+# The registry's modules read the suite's clock through here (history.now(), history.today()).
+from inklusi_platform.clock import LOCAL_ZONE, iso_time, now, today  # noqa: F401
 from inklusi_platform.errors import NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.sealing import keyring
@@ -13,24 +14,6 @@ from registry.models.persons import Person, PersonChange
 
 # Personal data in a change is sealed like the record's own columns: history is no way around it.
 SEALED_FIELDS = ("nik", "kk", "phone", "email", "disability.diagnosis", "guardian.phone")
-
-# Dates people mean (consent given "today", age) are Malang dates, not UTC ones.
-LOCAL_ZONE = ZoneInfo("Asia/Jakarta")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    return datetime.now(LOCAL_ZONE).date()
-
-
-def iso_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def jsonable(value):
