@@ -16,6 +16,9 @@ FORMATS = ("plain_text", "easy_read", "large_print")
 PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
 GIVERS = ("self", "guardian")
 CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
+# Where a consent record comes from: entered by whoever recorded it, an import's Persetujuan column,
+# an uploader's declaration that signed forms exist, or assumed by imports before that was asked.
+CONSENT_SOURCES = ("recorded", "import_file", "import_declaration", "assumed_on_import")
 HISTORY_ACTIONS = ("created", "updated", "moved", "deceased", "merged", "consent_recorded", "consent_withdrawn")
 FLAG_STATUSES = ("open", "dismissed", "merged")
 
@@ -123,6 +126,7 @@ class Consent(Base):
     withdrawn_by: Mapped[str | None] = mapped_column(USER_ID)
     withdrawn_by_org: Mapped[str | None] = mapped_column(USER_ID)
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    source: Mapped[str] = mapped_column(sa.String(30), default="recorded", server_default="recorded")
 
 
 class PersonChange(Base):
