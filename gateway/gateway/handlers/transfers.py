@@ -5,6 +5,7 @@ import io
 import tempfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from werkzeug.wrappers import Response
 
 from gateway.bodies import json_response, read_query
@@ -13,6 +14,7 @@ from gateway.problems import HttpProblem
 from gateway.routes import route
 from gateway.schemas.transfers import ExportQuery, ImportJobOut, ImportQuery
 from inklusi_platform.errors import NotFound
+from inklusi_platform.spreadsheets import neutralise
 
 EXPORT_COLUMNS = (
     ("NIK", "nik"), ("Nama", "name"), ("Tanggal Lahir", "birth_date"), ("Jenis Kelamin", "sex"),
@@ -45,7 +47,7 @@ class TransferRoutes:
             content = upload.read()
             job = self.registry.start_import(upload.filename or "upload.csv",
                                              base64.b64encode(content).decode("ascii"), query["mode"],
-                                             caller.actor(), caller.scope.filter_areas(None))
+                                             caller.actor(), caller.scope.filter_areas(None), _declaration(query))
             self.audit(caller, "create", "import", job["id"], detail=f"{len(content)} bytes")
             return json_response(ImportJobOut().dump(job), status=202,
                                  headers={"Location": f"/v1/imports/{job['id']}"})
@@ -92,6 +94,14 @@ class TransferRoutes:
         return _csv(headers, rows)
 
 
+def _declaration(query: dict) -> dict | None:
+    """The upload's consent declaration for the registry, which checks it (both parts or neither)."""
+    if "consent_form" not in query and "consent_given_on" not in query:
+        return None
+    given_on = query.get("consent_given_on")
+    return {"form": query.get("consent_form"), "given_on": given_on.isoformat() if given_on else None}
+
+
 def _cell(view: dict, key: str):
     if key == "categories":
         return ", ".join(view.get("disability", {}).get("categories", []))
@@ -102,20 +112,29 @@ def _csv(headers, rows) -> Response:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(headers)
-    writer.writerows(rows)
-    return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.csv"'})
+    writer.writerows([neutralise(str(value)) for value in row] for row in rows)
+    return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="penyandang-disabilitas.csv"', "Cache-Control": "no-store"})
 
 
 def _xlsx(headers, rows) -> Response:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
-    sheet.append(headers)
+    sheet.append([_text_cell(sheet, title) for title in headers])
     for row in rows:
-        sheet.append([str(value) for value in row])  # text: a NIK must not become a number
+        sheet.append([_text_cell(sheet, value) for value in row])
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
         workbook.save(buffer)
         buffer.seek(0)
         body = buffer.read()
     return Response(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.xlsx"'})
+                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.xlsx"',
+                             "Cache-Control": "no-store"})
+
+
+def _text_cell(sheet, value) -> WriteOnlyCell:
+    """Every value as a string cell (a NIK must not become a number, a name never a formula), neutralised
+    for whoever saves the sheet as CSV later."""
+    cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+    cell.data_type = "s"
+    return cell
