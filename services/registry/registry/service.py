@@ -3,11 +3,9 @@
 The platform commits the unit of work (data and events together) after the entrypoint returns,
 and rolls it back when it raises; nothing here commits.
 """
-import base64
-import binascii
+import eventlet
 
 from inklusi_platform.entrypoints import rpc
-from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.service import ServiceBase
 from registry import consents, contacts, coverage, history, imports, merging, paguyuban, persons, pokja, stats
 
@@ -163,10 +161,7 @@ class RegistryService(ServiceBase):
     @rpc
     def start_import(self, filename: str, content_base64: str, mode: str, actor: dict, areas,
                      consent_declaration=None) -> dict:
-        try:
-            content = base64.b64decode(content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed("Berkas tidak terbaca", {"file": ["Isi berkas rusak (bukan base64)."]}) from None
+        content = imports.decode_upload(content_base64, pause=eventlet.sleep)
         return imports.create_job(self.db, filename, content, mode, actor, areas, consent_declaration)
 
     @rpc

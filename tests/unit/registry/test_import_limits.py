@@ -1,4 +1,5 @@
 """Hostile uploads: refused at upload when cheap to tell, by the worker's first pass otherwise; sparse rows are cheap."""
+import base64
 import io
 import time
 import zipfile
@@ -77,3 +78,18 @@ def test_a_formula_without_a_saved_value_reads_as_such_not_as_blank():
     with Sheet(io.BytesIO(content), "a.xlsx") as sheet:
         (_, row), = list(sheet)
     assert row["Nama"] is FORMULA_WITHOUT_VALUE and row["Tanggal Lahir"] == "2025-01-01"
+
+
+def test_an_upload_is_refused_by_its_size_before_it_is_decoded_and_decoded_in_chunks():
+    from inklusi_platform.errors import ValidationFailed
+    from registry.imports import decode_upload
+
+    with pytest.raises(ValidationFailed) as refused:
+        decode_upload("!" * 2_000, Limits(max_bytes=1_000))  # not even base64: never looked at
+    assert "Berkas terlalu besar" in refused.value.details["content"][0]
+    content = bytes(range(256)) * 10_000
+    pauses = []
+    assert decode_upload(base64.b64encode(content).decode(), Limits(), lambda: pauses.append(1)) == content
+    assert len(pauses) == 4  # 3.4 MB of base64 in 1 MiB chunks
+    with pytest.raises(ValidationFailed):
+        decode_upload("bm9wZQ=!", Limits())
