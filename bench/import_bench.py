@@ -97,7 +97,8 @@ def run_child(url: str, job_id: str, trace: bool) -> dict:
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    job = imports.run_job(sessions, job_id)
+    assert imports.claim_job(sessions, job_id, "bench", timedelta(hours=1))
+    job = imports.run_job(sessions, job_id, "bench")
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     with sessions() as session:
