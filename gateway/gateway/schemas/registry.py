@@ -140,6 +140,9 @@ class ConsentOut(Strict):
     withdrawn_by = fields.Raw(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
     active = fields.Boolean()
+    source = fields.String(metadata={"description": "recorded, import_file, import_declaration, or "
+                                                    "assumed_on_import (recorded by an import before consent was "
+                                                    "asked: needs confirming)."})
 
 
 class ConsentWithdrawalIn(Strict):

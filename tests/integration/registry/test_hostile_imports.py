@@ -175,3 +175,5 @@ def test_hostile_spreadsheets_are_refused_or_processed_while_reads_keep_answerin
     assert max(reader.durations) < READ_WITHIN_SECONDS, reader.figures()
     assert registry_mb < MEMORY_LIMIT_MB
     assert processes["registry"].poll() is None and processes["worker"].poll() is None  # both still running
+    processes["worker"].terminate()
+    assert processes["worker"].wait(timeout=20) == 0  # SIGTERM: the worker stops cleanly

@@ -93,3 +93,11 @@ def test_an_upload_is_refused_by_its_size_before_it_is_decoded_and_decoded_in_ch
     assert len(pauses) == 4  # 3.4 MB of base64 in 1 MiB chunks
     with pytest.raises(ValidationFailed):
         decode_upload("bm9wZQ=!", Limits())
+
+
+def test_a_header_pointing_far_into_the_shared_strings_is_refused_at_upload_not_read():
+    content = workbook('<row r="1"><c r="A1" t="s"><v>150000</v></c></row>',
+                       shared_strings=b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                      + b"<si><t>x</t></si>" * 200_000 + b"</sst>")
+    problems = check_upload(content, "a.xlsx", Limits())
+    assert len(problems) == 1 and "Baris judul kolom tidak terbaca" in problems[0]

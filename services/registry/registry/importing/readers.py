@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from registry.importing.headers import map_headers
 from registry.importing.limits import Limits, SpreadsheetError
-from registry.importing.xlsx import PackedStrings, RawCell, Workbook
+from registry.importing.xlsx import HEADER_STRINGS, PackedStrings, RawCell, Workbook
 
 __all__ = ["Sheet", "SpreadsheetError", "check_upload", "iter_rows"]
 
@@ -113,6 +113,8 @@ def _xlsx_records(book: Workbook, limits: Limits) -> Iterator[tuple[int, list]]:
     number, cells = first
     needed = max((int(text) for _, kind, text, _, _ in cells if kind == "s" and text and text.isdigit()),
                   default=-1)
+    if needed >= HEADER_STRINGS:
+        raise SpreadsheetError("Baris judul kolom tidak terbaca; simpan ulang berkas di Excel lalu unggah lagi.")
     header_strings = book.shared_strings(upto=needed) if needed >= 0 else PackedStrings()
     yield number, _values(book, cells, header_strings, limits.max_columns + 1)
     strings = book.shared_strings()

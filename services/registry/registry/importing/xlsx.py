@@ -9,6 +9,7 @@ expanded, so a hostile file costs time and memory in proportion to what it reall
 from __future__ import annotations
 
 import posixpath
+import time
 import zipfile
 from array import array
 from collections.abc import Iterator
@@ -25,6 +26,11 @@ _CHUNK = 64 * 1024
 # A header row is a few hundred bytes; one that needs more than this is not a header.
 _HEADER_BYTES = 1024 * 1024
 _MAX_MEMBERS = 1000
+# The workbook, its relationships and styles are small in any real file; the service reads them at upload.
+_SMALL_PART_BYTES = 16 * 1024 * 1024
+# Shared strings the header row may refer to: a real header's come first (writers number them in
+# order of appearance), so a header pointing far in is refused rather than read at upload.
+HEADER_STRINGS = 100_000
 _EXCEL_MAX_COLUMN = 16384
 UNREADABLE = "Berkas .xlsx tidak bisa dibuka; pastikan berkasnya tidak rusak."
 
@@ -99,8 +105,22 @@ class Workbook:
                     raise SpreadsheetError(UNREADABLE) from exc
                 if not chunk:
                     return
+                # A pause between chunks: under eventlet this lets other green threads run (the job's
+                # heartbeat in the worker, requests in the service) while a large part is parsed.
+                time.sleep(0)
+
+    def _small_part(self, path: str) -> str:
+        try:
+            too_big = self.zip.getinfo(path).file_size > _SMALL_PART_BYTES
+        except KeyError:
+            too_big = False
+        if too_big:
+            raise SpreadsheetError(UNREADABLE)
+        return path
 
     def _locate(self) -> tuple[str, str, str, datetime]:
+        for path in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            self._small_part(path)
         sheets, epoch = [], CALENDAR_WINDOWS_1900
         for _, element in self._elements("xl/workbook.xml"):
             name = _local(element.tag)
@@ -126,7 +146,7 @@ class Workbook:
         custom: dict[int, str] = {}
         formats: list[int] = []
         in_cell_xfs = False
-        for event, element in self._elements(self.styles_path, events=("start", "end")):
+        for event, element in self._elements(self._small_part(self.styles_path), events=("start", "end")):
             name = _local(element.tag)
             if name == "cellXfs":
                 in_cell_xfs = event == "start"
