@@ -53,21 +53,21 @@ def main() -> None:
     print(f"{'file':<42} {'bytes':>9} {'reader s':>9} {'openpyxl s':>11}  result")
     for number in (1_000_000, 20_000_000, 100_000_000):
         content = sparse_sheet(number, ROW)
-        seconds, rows = timed(lambda: read_all(content))
+        seconds, rows = timed(lambda content=content: read_all(content))
         theirs = "-"
         if args.openpyxl and number <= 20_000_000:
-            theirs = f"{timed(lambda: openpyxl_rows(content))[0]:.1f}"
+            theirs = f"{timed(lambda content=content: openpyxl_rows(content))[0]:.1f}"
         print(f"{f'one data row numbered {number:,}':<42} {len(content):>9} {seconds:>9.3f} {theirs:>11}  "
               f"{rows} row")
 
     for count in (3_000_000,):
         announced = many_shared_strings(count)
-        seconds, problems = timed(lambda: check_upload(announced, "bench.xlsx", Limits()))
+        seconds, problems = timed(lambda announced=announced: check_upload(announced, "bench.xlsx", Limits()))
         print(f"{f'{count:,} shared strings, announced':<42} {len(announced):>9} {seconds:>9.3f} {'-':>11}  "
               f"upload check: {problems[0] if problems else 'accepted'}")
         hidden = many_shared_strings(count, announce=False)
 
-        def full_read():
+        def full_read(hidden=hidden):
             try:
                 check_whole_file(io.BytesIO(hidden), "bench.xlsx", Limits())
             except SpreadsheetError as problem:

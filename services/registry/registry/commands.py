@@ -23,7 +23,7 @@ from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import DomainError
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import imports
-from registry.importing import worker
+from registry.importing import leases, worker
 from registry.importing.limits import Limits
 from registry.importing.readers import Sheet, SpreadsheetError
 from registry.models.imports import MODES
@@ -99,7 +99,7 @@ def import_file(args, config) -> int:
     owner = worker.worker_id()
     settings = worker.WorkerSettings.from_env()
     # Claimed like any worker would, so a running import-worker leaves it alone.
-    if not imports.claim_job(sessions, job["id"], owner, settings.lease):
+    if not leases.claim_job(sessions, job["id"], owner, settings.lease):
         print("Pekerjaan impor ini sudah diambil oleh import-worker; pantau statusnya di sana.", file=sys.stderr)
         engine.dispose()
         return 0

@@ -26,7 +26,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -35,13 +35,15 @@ from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import covers
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import history, persons
+from registry.importing import consent
 from registry.importing.headers import FIELD_LABELS, HeaderMap, map_headers
+from registry.importing.leases import LeaseLost
 from registry.importing.limits import LimitExceeded, Limits
 from registry.importing.readers import Sheet, SpreadsheetError, check_upload, check_whole_file
 from registry.importing.report import write_error_report_csv
 from registry.importing.rows import ADULT_AGE, MISSING_COLUMN, PersonDraft, RowError, parse_row
 from registry.models.imports import FILE_PART_BYTES, MODES, ImportFile, ImportJob, ImportRowError
-from registry.models.persons import CONSENT_FORMS, Consent, Person, new_id
+from registry.models.persons import Consent, Person, new_id
 from registry.schemas import age_on
 
 log = logging.getLogger(__name__)
@@ -139,7 +141,7 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
         errors["content"] = ["Isi berkas tidak terbaca."]
     elif not content:
         errors["content"] = ["Berkas kosong."]
-    declaration, declaration_errors = _declaration(consent_declaration, user_id, org_id)
+    declaration, declaration_errors = consent.declaration(consent_declaration, user_id, org_id)
     errors.update(declaration_errors)
     if not errors:
         problems = check_upload(bytes(content), name, limits)
@@ -160,30 +162,6 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
         uow.session.add(ImportFile(job_id=job.id, part=part, content=bytes(content[start:start + FILE_PART_BYTES])))
     uow.session.flush()
     return job_dict(job)
-
-
-def _declaration(given, user_id: str, org_id: str | None) -> tuple[dict | None, dict]:
-    """The uploader's consent declaration as stored, or the reasons it cannot be accepted."""
-    if given in (None, {}):
-        return None, {}
-    if not isinstance(given, dict):
-        return None, {"consent_declaration": ["Pernyataan persetujuan tidak terbaca."]}
-    errors: dict = {}
-    form = given.get("form")
-    if form not in CONSENT_FORMS:
-        errors["consent_form"] = [f"Bentuk persetujuan wajib diisi, salah satu dari: {', '.join(CONSENT_FORMS)}."]
-    given_on = None
-    try:
-        given_on = date.fromisoformat(given.get("given_on") or "")
-    except (TypeError, ValueError):
-        errors["consent_given_on"] = ["Tanggal persetujuan wajib diisi dengan format YYYY-MM-DD."]
-    else:
-        if given_on > history.today():
-            errors["consent_given_on"] = ["Tanggal persetujuan belum terjadi."]
-    if errors:
-        return None, errors
-    return {"form": form, "given_on": given_on.isoformat(), "declared_by": user_id, "declared_by_org": org_id,
-            "declared_at": history.iso_time(history.now())}, {}
 
 
 def load_job(uow, job_id) -> ImportJob:
@@ -239,88 +217,6 @@ def error_report_csv(uow, job_id: str) -> str:
     out = io.StringIO()
     write_error_report_csv((tuple(r) for r in rows), out)
     return out.getvalue()
-
-
-# --- claims: a lease the running worker's heartbeat renews --------------------------------------
-
-class LeaseLost(Exception):
-    """Another worker took the job over (this one's heartbeat stopped for longer than the lease)."""
-
-
-def _claimable(now: datetime):
-    return sa.or_(
-        ImportJob.status == "queued",
-        sa.and_(ImportJob.status == "running",
-                sa.or_(ImportJob.lease_expires_at.is_(None), ImportJob.lease_expires_at < now)),
-    )
-
-
-def claim_next_job(session_factory, worker_id: str, lease: timedelta) -> str | None:
-    """Take the oldest job that is queued, or running under an expired lease; None when there is none.
-
-    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so replicas pass over a job another is claiming.
-    """
-    with session_factory() as session:
-        job_id = session.scalar(
-            sa.select(ImportJob.id).where(_claimable(history.now()))
-            .order_by(ImportJob.created_at, ImportJob.id).limit(1).with_for_update(skip_locked=True)
-        )
-        claimed = job_id is not None and _claim(session, job_id, worker_id, lease)
-        session.commit()
-    return job_id if claimed else None
-
-
-def claim_job(session_factory, job_id: str, worker_id: str, lease: timedelta) -> bool:
-    """Take this job if it is claimable (the command line runs the job it just created)."""
-    with session_factory() as session:
-        claimed = _claim(session, job_id, worker_id, lease)
-        session.commit()
-    return claimed
-
-
-def _claim(session, job_id: str, worker_id: str, lease: timedelta) -> bool:
-    """Claim the job if still claimable: the UPDATE re-checks, so of two racing workers one wins.
-
-    A job taken over from a dead worker starts again: rows already imported are skipped by NIK,
-    and the dead run's row errors and counts are cleared first.
-    """
-    now = history.now()
-    before = session.execute(sa.select(ImportJob.status, ImportJob.lease_owner).where(ImportJob.id == job_id)).first()
-    claimed = session.execute(
-        sa.update(ImportJob).where(ImportJob.id == job_id, _claimable(now)).values(
-            status="running", started_at=now, lease_owner=worker_id, lease_expires_at=now + lease,
-            attempts=ImportJob.attempts + 1, row_count=0, created_count=0, skipped_existing_count=0,
-            error_count=0, warning_count=0)
-    ).rowcount == 1
-    if claimed and before.status == "running":
-        session.execute(sa.delete(ImportRowError).where(ImportRowError.job_id == job_id))
-        log.warning("import job %s: the lease of %s expired; taken over by %s", job_id, before.lease_owner,
-                    worker_id)
-    return claimed
-
-
-def renew_lease(session_factory, job_id: str, worker_id: str, lease: timedelta) -> bool:
-    """Extend this worker's lease on the job; False when it is no longer this worker's."""
-    with session_factory() as session:
-        renewed = session.execute(
-            sa.update(ImportJob).where(ImportJob.id == job_id, ImportJob.lease_owner == worker_id,
-                                       ImportJob.status == "running")
-            .values(lease_expires_at=history.now() + lease)
-        ).rowcount == 1
-        session.commit()
-    return renewed
-
-
-def release_job(session_factory, job_id: str, worker_id: str) -> bool:
-    """Give a job this worker holds back to the queue (the worker is stopping), for another to run."""
-    with session_factory() as session:
-        released = session.execute(
-            sa.update(ImportJob).where(ImportJob.id == job_id, ImportJob.lease_owner == worker_id,
-                                       ImportJob.status == "running")
-            .values(status="queued", lease_owner=None, lease_expires_at=None)
-        ).rowcount == 1
-        session.commit()
-    return released
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -381,7 +277,7 @@ class _Run:
         self.uow = UnitOfWork(session_factory(), "registry")
         job = self.uow.session.get(ImportJob, job_id)
         self.filename, self.mode, self.areas = job.filename, job.mode, job.areas
-        self.consent = _ConsentRule(job.consent_declaration)
+        self.consent = consent.ConsentRule(job.consent_declaration)
         self.actor = {"user_id": job.requested_by, "org_id": job.requested_by_org}
         self.counts = {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0, "warnings": 0}
         self.saved_counts = dict(self.counts)  # what the database holds (valid_rows commits per batch)
@@ -483,32 +379,8 @@ class _Run:
         self.uow.close()
 
 
-class _ConsentRule:
-    """Which consent a row is registered with: its own Persetujuan cell, else the uploader's declaration."""
-
-    def __init__(self, declaration: dict | None):
-        self.declaration = declaration
-
-    def consent_for(self, draft: PersonDraft, today: date) -> tuple[dict, str] | None:
-        """(the consent's form and date, its source), or None when no consent was given."""
-        declared = self.declaration or {}
-        if draft.consent:
-            # The file's own date and form where it has them; else the declaration's; else the
-            # pendataan sheet itself is the written record, as of the import.
-            given_on = draft.consent_on or _iso_date(declared.get("given_on")) or today
-            return {"form": draft.consent_form or declared.get("form") or "written", "given_on": given_on}, \
-                "import_file"
-        if draft.consent is None and self.declaration:
-            return {"form": declared["form"], "given_on": _iso_date(declared["given_on"])}, "import_declaration"
-        return None
-
-
-def _iso_date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
-                 consent: _ConsentRule) -> tuple[list, int, int]:
+                 consent_rule: consent.ConsentRule) -> tuple[list, int, int]:
     """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped)."""
     problems: list[RowError] = []
     drafts: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
@@ -519,7 +391,7 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
         if draft is None:
             continue
         column = header_map.fields
-        given = consent.consent_for(draft, today)
+        given = consent_rule.consent_for(draft, today)
         if areas is not None and not any(covers(area, draft.desa_code) for area in areas):
             problems.append(RowError(number, column["desa_code"], OUTSIDE_AREA.format(code=draft.desa_code)))
         elif draft.consent is False:

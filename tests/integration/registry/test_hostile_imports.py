@@ -102,7 +102,7 @@ class Reader:
         """The five slowest reads and what the test was doing when each started (for the record)."""
         def phase(moment):
             return max((name for name, at in marks.items() if at <= moment), key=marks.get, default="start")
-        ranked = sorted(zip(self.durations, self.at), reverse=True)[:5]
+        ranked = sorted(zip(self.durations, self.at, strict=True), reverse=True)[:5]
         return [f"{duration * 1000:.0f} ms during {phase(at)}" for duration, at in ranked]
 
     def figures(self) -> str:

@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform.engines import make_engine
-from registry.importing import worker
-
 from notify.service import NotifyService
+from registry.importing import worker
 from registry.service import RegistryService
 
 LAWANG_DESA = "35.07.25.2001"  # Sidoluhur, Lawang, Kabupaten Malang

@@ -1,4 +1,4 @@
-"""Hostile uploads: refused at upload when cheap to tell, by the worker's first pass otherwise; sparse rows are cheap."""
+"""Hostile uploads: refused at upload when cheap to tell, else by the worker's first pass; sparse rows are cheap."""
 import base64
 import io
 import time

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from inklusi_platform import tables
-from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
+from inklusi_platform.errors import NotFound, ValidationFailed
 from inklusi_platform.regions import regions
 from registry import commands, history, imports
-from registry.importing import worker
+from registry.importing import leases, worker
 from registry.models.imports import ImportFile, ImportJob, ImportRowError
 from registry.models.persons import Consent, Person, PersonChange
 
@@ -130,7 +130,7 @@ def make_job(fresh_uow, actor, content, mode="valid_rows", filename="pendataan.c
 
 
 def claim_and_run(registry_sessions, job_id, **kwargs) -> dict:
-    assert imports.claim_job(registry_sessions, job_id, WORKER, LEASE)
+    assert leases.claim_job(registry_sessions, job_id, WORKER, LEASE)
     return imports.run_job(registry_sessions, job_id, WORKER, **kwargs)
 
 
@@ -329,9 +329,9 @@ def test_a_job_is_stored_queued_with_its_fingerprint(uow, actor):
 def test_claim_takes_the_oldest_queued_job_once(registry_sessions, fresh_uow, actor):
     first = make_job(fresh_uow, actor, to_csv([good_row(1)]))
     second = make_job(fresh_uow, actor, to_csv([good_row(2)]))
-    assert imports.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
-    assert imports.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
-    assert imports.claim_next_job(registry_sessions, WORKER, LEASE) is None
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) is None
     job = read(fresh_uow, imports.get_job, first["id"])
     assert job["status"] == "running" and job["started_at"] is not None
     assert imports.run_job(registry_sessions, first["id"], WORKER)["status"] == "done"
@@ -345,14 +345,14 @@ def test_on_postgresql_a_job_being_claimed_elsewhere_is_skipped_not_waited_for(r
     with registry_sessions() as other_replica:
         # Another replica is in the middle of claiming the oldest job: its row is locked.
         other_replica.execute(sa.select(ImportJob).where(ImportJob.id == first["id"]).with_for_update())
-        assert imports.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
-    assert imports.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
+        assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
 
 
 def test_a_finished_job_is_not_run_again(registry_sessions, fresh_uow, actor):
     job = run(registry_sessions, fresh_uow, actor, to_csv([good_row(1)]))
-    assert not imports.claim_job(registry_sessions, job["id"], WORKER, LEASE)
-    with pytest.raises(imports.LeaseLost):
+    assert not leases.claim_job(registry_sessions, job["id"], WORKER, LEASE)
+    with pytest.raises(leases.LeaseLost):
         imports.run_job(registry_sessions, job["id"], WORKER)
     with pytest.raises(NotFound):
         imports.run_job(registry_sessions, "no-such-job", WORKER)
@@ -518,23 +518,23 @@ def test_a_job_whose_heartbeat_stopped_is_taken_over_and_a_live_one_is_not(regis
                                                                            clock):
     content, bad = field_file(total=40, bad_every=10)
     job = make_job(fresh_uow, actor, content)
-    assert imports.claim_next_job(registry_sessions, "worker-a", LEASE) == job["id"]
+    assert leases.claim_next_job(registry_sessions, "worker-a", LEASE) == job["id"]
 
     # Alive: its heartbeat renews the lease, so however long the job runs nobody else takes it.
     for _ in range(5):
         clock.advance(LEASE.total_seconds() * 0.6)
-        assert imports.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)
-        assert imports.claim_next_job(registry_sessions, "worker-b", LEASE) is None
+        assert leases.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)
+        assert leases.claim_next_job(registry_sessions, "worker-b", LEASE) is None
 
     # Dead: no heartbeat for longer than the lease; the next worker takes it over and finishes it.
     with registry_sessions() as session, session.begin():
         session.execute(sa.update(ImportJob).where(ImportJob.id == job["id"]).values(row_count=7, error_count=3))
         session.add(ImportRowError(job_id=job["id"], row=2, column="NIK", message="dari percobaan yang mati"))
     clock.advance(LEASE.total_seconds() + 1)
-    assert imports.claim_next_job(registry_sessions, "worker-b", LEASE) == job["id"]
+    assert leases.claim_next_job(registry_sessions, "worker-b", LEASE) == job["id"]
     taken = read(fresh_uow, imports.get_job, job["id"])
     assert taken["counts"] == {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0, "warnings": 0}
-    assert not imports.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)  # a's claim is gone
+    assert not leases.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)  # a's claim is gone
     finished = imports.run_job(registry_sessions, job["id"], "worker-b")
     assert finished["status"] == "done"
     assert finished["counts"]["rows"] == 40 and finished["counts"]["errors"] + finished["counts"]["warnings"] == 4
@@ -545,14 +545,14 @@ def test_a_job_whose_heartbeat_stopped_is_taken_over_and_a_live_one_is_not(regis
 
 def test_a_worker_whose_job_was_taken_over_commits_nothing_more(registry_sessions, fresh_uow, actor, clock):
     job = make_job(fresh_uow, actor, to_csv([good_row(i) for i in range(450)]))
-    assert imports.claim_job(registry_sessions, job["id"], "worker-a", LEASE)
+    assert leases.claim_job(registry_sessions, job["id"], "worker-a", LEASE)
 
     def stalled_then_resumed(counts):
         if counts["rows"] == 200:  # worker-a stalls past its lease after its first batch...
             clock.advance(LEASE.total_seconds() + 1)
-            assert imports.claim_job(registry_sessions, job["id"], "worker-b", LEASE)
+            assert leases.claim_job(registry_sessions, job["id"], "worker-b", LEASE)
 
-    with pytest.raises(imports.LeaseLost):  # ...and finds out at its next commit, which is refused
+    with pytest.raises(leases.LeaseLost):  # ...and finds out at its next commit, which is refused
         imports.run_job(registry_sessions, job["id"], "worker-a", progress=stalled_then_resumed)
     assert count(registry_sessions, Person) == 200
     finished = imports.run_job(registry_sessions, job["id"], "worker-b")
@@ -564,7 +564,7 @@ def test_the_heartbeat_renews_the_lease_while_the_job_runs(registry_sessions, fr
                                                           sqlite_url):
     job = make_job(fresh_uow, actor, to_csv([good_row(1)]))
     short = worker.WorkerSettings(lease_seconds=30, heartbeat_seconds=0.05)
-    assert imports.claim_job(registry_sessions, job["id"], "worker-a", short.lease)
+    assert leases.claim_job(registry_sessions, job["id"], "worker-a", short.lease)
     with registry_sessions() as session:
         first = session.get(ImportJob, job["id"]).lease_expires_at
     with worker.Heartbeat(registry_sessions, job["id"], "worker-a", short) as beat:
@@ -577,9 +577,9 @@ def test_the_heartbeat_renews_the_lease_while_the_job_runs(registry_sessions, fr
         else:
             pytest.fail("the heartbeat never renewed the lease")
         beat.check()  # still ours
-        assert imports.release_job(registry_sessions, job["id"], "worker-a")
+        assert leases.release_job(registry_sessions, job["id"], "worker-a")
         time.sleep(0.3)
-        with pytest.raises(imports.LeaseLost):
+        with pytest.raises(leases.LeaseLost):
             beat.check()
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from registry import imports
+from registry.importing import leases
 from registry.importing.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.settings.heartbeat_seconds):
             try:
-                renewed = imports.renew_lease(self.session_factory, self.job_id, self.owner, self.settings.lease)
+                renewed = leases.renew_lease(self.session_factory, self.job_id, self.owner, self.settings.lease)
             except Exception as exc:  # the database is away: try again at the next beat, lease permitting
                 log.warning("import job %s: lease not renewed: %s", self.job_id, type(exc).__name__)
                 continue
@@ -78,7 +79,7 @@ class Heartbeat:
 
     def check(self) -> None:
         if self.lost:
-            raise imports.LeaseLost(self.job_id)
+            raise leases.LeaseLost(self.job_id)
 
 
 def run_claimed(session_factory, heartbeat_sessions, job_id: str, owner: str, settings: WorkerSettings,
@@ -93,11 +94,11 @@ def run_claimed(session_factory, heartbeat_sessions, job_id: str, owner: str, se
 
         try:
             job = imports.run_job(session_factory, job_id, owner, progress=between_batches, limits=limits)
-        except imports.LeaseLost:
+        except leases.LeaseLost:
             log.warning("import job %s: lease lost to another worker; this run stopped", job_id)
             return None
         except imports.Interrupted:
-            imports.release_job(session_factory, job_id, owner)
+            leases.release_job(session_factory, job_id, owner)
             log.info("import job %s: returned to the queue (worker stopping)", job_id)
             return None
     log.info("import job %s: %s", job_id, job["status"])
@@ -113,7 +114,7 @@ def work(session_factory, heartbeat_sessions, settings: WorkerSettings, stop: th
     log.info("import worker %s started", owner)
     while not stop.is_set():
         try:
-            job_id = imports.claim_next_job(session_factory, owner, settings.lease)
+            job_id = leases.claim_next_job(session_factory, owner, settings.lease)
         except Exception as exc:  # the database is away: wait and look again
             log.warning("import worker: no job claimed: %s", type(exc).__name__)
             job_id = None
