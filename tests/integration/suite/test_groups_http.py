@@ -170,3 +170,13 @@ def test_officers_and_companions_export_their_own_area_masked_by_their_role(two_
         phone["companion"] = companion[1][header.index("No HP")]
         # A phone starts with +, which a spreadsheet reads as a formula: written with an apostrophe.
         assert phone == {"officer": "'+62*******890", "companion": "'+6281234567890"}, fmt
+
+
+def test_a_hostile_spreadsheet_is_refused_at_upload_with_a_message_people_can_act_on(gateway, registry_service,
+                                                                                      as_user):
+    from tests.support.hostile_xlsx import many_shared_strings
+
+    response = as_user("staf_lawang").post("/v1/imports", params=DECLARED, files={
+        "file": ("teks.xlsx", many_shared_strings(3_000_000), "application/octet-stream")})
+    assert response.status_code == 422, response.text
+    assert "terlalu banyak teks berbeda" in response.text and "Bagi data menjadi beberapa berkas" in response.text

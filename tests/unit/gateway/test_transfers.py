@@ -1,4 +1,4 @@
-"""Export files: text that a spreadsheet would run as a formula is neutralised, and XLSX cells are strings."""
+"""Transfers at the gateway: export cells never run as formulas (XLSX cells are strings); uploads encoded in chunks."""
 import csv
 import io
 import zipfile
@@ -35,3 +35,12 @@ def test_xlsx_export_holds_no_formula_and_only_string_cells():
     assert all(cell.data_type == "s" for cell in cells)
     assert not any(str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
     assert sheet["A2"].value == "3507255203900001"  # a NIK stays text, all sixteen digits
+
+
+def test_an_upload_is_encoded_for_the_registry_in_chunks_that_join_into_the_whole():
+    import base64
+
+    from gateway.handlers.transfers import _BASE64_CHUNK, _base64
+
+    content = bytes(range(256)) * (_BASE64_CHUNK // 256 * 2 + 7)
+    assert _base64(content) == base64.b64encode(content).decode("ascii")
