@@ -589,7 +589,7 @@ def test_the_worker_runs_queued_jobs_and_a_stopping_worker_returns_its_job(regis
     assert worker.work(registry_sessions, registry_sessions, settings, threading.Event(), once=True) == 1
     assert read(fresh_uow, imports.get_job, first["id"])["status"] == "done"
 
-    second = make_job(fresh_uow, actor, to_csv([good_row(i) for i in range(10, 450)]))
+    second = make_job(fresh_uow, actor, to_csv([_bad("phone", good_row(10))] + [good_row(i) for i in range(11, 450)]))
     stop = threading.Event()
     real = imports.run_job
 
@@ -605,7 +605,9 @@ def test_the_worker_runs_queued_jobs_and_a_stopping_worker_returns_its_job(regis
     back = read(fresh_uow, imports.get_job, second["id"])
     assert back["status"] == "queued" and back["counts"]["rows"] == 200  # one batch done, then handed back
     assert worker.work(registry_sessions, registry_sessions, settings, threading.Event(), once=True) == 1
-    assert read(fresh_uow, imports.get_job, second["id"])["counts"]["skipped_existing"] == 200
+    done = read(fresh_uow, imports.get_job, second["id"])
+    assert (done["counts"]["skipped_existing"], done["counts"]["warnings"]) == (200, 1)
+    assert len(report(fresh_uow, second["id"])) == 2  # the warning once, not once per run
 
 
 # --- consent that was really given -----------------------------------------------------------------

@@ -55,8 +55,8 @@ def claim_job(session_factory, job_id: str, worker_id: str, lease: timedelta) ->
 def _claim(session, job_id: str, worker_id: str, lease: timedelta) -> bool:
     """Claim the job if still claimable: the UPDATE re-checks, so of two racing workers one wins.
 
-    A job taken over from a dead worker starts again: rows already imported are skipped by NIK,
-    and the dead run's row errors and counts are cleared first.
+    A job taken over from a dead worker, or handed back by a stopping one, starts again: rows
+    already imported are skipped by NIK, and the earlier run's row problems and counts are cleared.
     """
     now = history.now()
     before = session.execute(sa.select(ImportJob.status, ImportJob.lease_owner).where(ImportJob.id == job_id)).first()
@@ -66,8 +66,10 @@ def _claim(session, job_id: str, worker_id: str, lease: timedelta) -> bool:
             attempts=ImportJob.attempts + 1, row_count=0, created_count=0, skipped_existing_count=0,
             error_count=0, warning_count=0)
     ).rowcount == 1
-    if claimed and before.status == "running":
+    if claimed:
+        # A run that was taken over or handed back left its rows' problems; this run reports them anew.
         session.execute(sa.delete(ImportRowError).where(ImportRowError.job_id == job_id))
+    if claimed and before.status == "running":
         log.warning("import job %s: the lease of %s expired; taken over by %s", job_id, before.lease_owner,
                     worker_id)
     return claimed
