@@ -65,6 +65,7 @@ _PERSON_FIELD_TO_COLUMN = {
     "desa_code": "desa_code", "phone": "phone", "disability": "disability",
     "guardian": "guardian_name", "guardian.name": "guardian_name", "guardian.relation": "guardian_relation",
     "guardian.phone": "guardian_phone", "business": "business_sector", "consent": "consent",
+    "consent.given_on": "consent_date", "consent.form": "consent_form",
 }
 
 Progress = Callable[[dict], None]
