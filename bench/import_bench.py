@@ -31,6 +31,7 @@ from inklusi_platform.engines import make_engine
 from inklusi_platform.regions import regions
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import imports
+from registry.importing import leases
 from registry.models import Base
 from registry.models.persons import Person
 
@@ -97,7 +98,8 @@ def run_child(url: str, job_id: str, trace: bool) -> dict:
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    job = imports.run_job(sessions, job_id)
+    assert leases.claim_job(sessions, job_id, "bench", timedelta(hours=1))
+    job = imports.run_job(sessions, job_id, "bench")
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     with sessions() as session:

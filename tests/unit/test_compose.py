@@ -26,7 +26,7 @@ def compose():
 
 
 def test_every_service_and_infrastructure_is_there(compose):
-    assert set(compose["services"]) == {"rabbitmq", "postgres", *SCALABLE, "gateway"}
+    assert set(compose["services"]) == {"rabbitmq", "postgres", *SCALABLE, "import-worker", "gateway"}
 
 
 def test_each_service_has_its_own_database(compose):
@@ -81,3 +81,14 @@ def test_compose_refuses_to_start_the_gateway_without_a_jwt_secret():
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "JWT_SECRET" in result.stderr
+
+
+def test_imports_run_in_a_worker_of_their_own_on_the_registry_database(compose):
+    worker = compose["services"]["import-worker"]
+    assert worker["command"] == ["python", "-m", "registry", "import-worker"]
+    assert worker["build"]["args"]["SERVICE"] == "registry"
+    assert worker["environment"]["DATABASE_URL"] == compose["services"]["registry"]["environment"]["DATABASE_URL"]
+    assert worker["depends_on"]["registry"]["condition"] == "service_healthy"  # migrated by the registry
+    assert "container_name" not in worker and "ports" not in worker  # --scale import-worker=N
+    procfile = (ROOT / "Procfile").read_text()
+    assert "import-worker: python -m registry import-worker" in procfile

@@ -4,7 +4,9 @@ import csv
 import io
 import tempfile
 
+import eventlet
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from werkzeug.wrappers import Response
 
 from gateway.bodies import json_response, read_query
@@ -13,6 +15,7 @@ from gateway.problems import HttpProblem
 from gateway.routes import route
 from gateway.schemas.transfers import ExportQuery, ImportJobOut, ImportQuery
 from inklusi_platform.errors import NotFound
+from inklusi_platform.spreadsheets import neutralise
 
 EXPORT_COLUMNS = (
     ("NIK", "nik"), ("Nama", "name"), ("Tanggal Lahir", "birth_date"), ("Jenis Kelamin", "sex"),
@@ -43,9 +46,8 @@ class TransferRoutes:
             if upload is None:
                 raise HttpProblem(415, "Kirim berkas sebagai multipart/form-data dengan kolom 'file'.")
             content = upload.read()
-            job = self.registry.start_import(upload.filename or "upload.csv",
-                                             base64.b64encode(content).decode("ascii"), query["mode"],
-                                             caller.actor(), caller.scope.filter_areas(None))
+            job = self.registry.start_import(upload.filename or "upload.csv", _base64(content), query["mode"],
+                                             caller.actor(), caller.scope.filter_areas(None), _declaration(query))
             self.audit(caller, "create", "import", job["id"], detail=f"{len(content)} bytes")
             return json_response(ImportJobOut().dump(job), status=202,
                                  headers={"Location": f"/v1/imports/{job['id']}"})
@@ -92,6 +94,27 @@ class TransferRoutes:
         return _csv(headers, rows)
 
 
+_BASE64_CHUNK = 3 * 256 * 1024  # a multiple of 3 bytes: the chunks' encodings join into the whole's
+
+
+def _base64(content: bytes) -> str:
+    """The upload as base64 for the RPC, a chunk at a time: an 8 MB file takes a few hundred milliseconds
+    to encode on a busy machine, and the requests waiting meanwhile are served between chunks."""
+    parts = []
+    for start in range(0, len(content), _BASE64_CHUNK):
+        parts.append(base64.b64encode(content[start:start + _BASE64_CHUNK]).decode("ascii"))
+        eventlet.sleep(0)
+    return "".join(parts)
+
+
+def _declaration(query: dict) -> dict | None:
+    """The upload's consent declaration for the registry, which checks it (both parts or neither)."""
+    if "consent_form" not in query and "consent_given_on" not in query:
+        return None
+    given_on = query.get("consent_given_on")
+    return {"form": query.get("consent_form"), "given_on": given_on.isoformat() if given_on else None}
+
+
 def _cell(view: dict, key: str):
     if key == "categories":
         return ", ".join(view.get("disability", {}).get("categories", []))
@@ -102,20 +125,29 @@ def _csv(headers, rows) -> Response:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(headers)
-    writer.writerows(rows)
-    return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.csv"'})
+    writer.writerows([neutralise(str(value)) for value in row] for row in rows)
+    return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="penyandang-disabilitas.csv"', "Cache-Control": "no-store"})
 
 
 def _xlsx(headers, rows) -> Response:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
-    sheet.append(headers)
+    sheet.append([_text_cell(sheet, title) for title in headers])
     for row in rows:
-        sheet.append([str(value) for value in row])  # text: a NIK must not become a number
+        sheet.append([_text_cell(sheet, value) for value in row])
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
         workbook.save(buffer)
         buffer.seek(0)
         body = buffer.read()
     return Response(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.xlsx"'})
+                    headers={"Content-Disposition": 'attachment; filename="penyandang-disabilitas.xlsx"',
+                             "Cache-Control": "no-store"})
+
+
+def _text_cell(sheet, value) -> WriteOnlyCell:
+    """Every value as a string cell (a NIK must not become a number, a name never a formula), neutralised
+    for whoever saves the sheet as CSV later."""
+    cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+    cell.data_type = "s"
+    return cell

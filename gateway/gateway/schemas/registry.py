@@ -8,6 +8,7 @@ from inklusi_platform.contracts.registry import (
     CHANNELS,
     CHOSEN_CATEGORIES,
     CONSENT_FORMS,
+    CONSENT_SOURCES,
     EDITABLE_STATUSES,
     FORMATS,
     GIVERS,
@@ -164,6 +165,8 @@ class ConsentOut(Strict):
     withdrawn_by = fields.Raw(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
     active = fields.Boolean()
+    source = fields.String(validate=validate.OneOf(CONSENT_SOURCES), metadata={
+        "description": "assumed_on_import: recorded by an import before consent was asked, needs confirming."})
 
 
 class ConsentWithdrawalIn(Strict):

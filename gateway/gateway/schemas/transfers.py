@@ -2,12 +2,19 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.common import AREA_CODE, Strict
+from inklusi_platform.contracts.registry import CONSENT_FORMS
 
 
 class ImportQuery(Strict):
     mode = fields.String(load_default="valid_rows", validate=validate.OneOf(("valid_rows", "all_or_nothing")),
                          metadata={"description": "valid_rows imports the good rows; all_or_nothing none if one "
                                                   "is bad."})
+    # The uploader's declaration, recorded with them as its source; rows whose Persetujuan cell is
+    # blank are refused without it. Both or neither.
+    consent_form = fields.String(validate=validate.OneOf(CONSENT_FORMS), metadata={
+        "description": "Declares that signed consent forms exist for the rows without a Persetujuan cell: "
+                       "the form they were given in. Requires consent_given_on."})
+    consent_given_on = fields.Date(metadata={"description": "The date of those consent forms (YYYY-MM-DD)."})
 
 
 class ImportJobOut(Strict):
@@ -22,6 +29,8 @@ class ImportJobOut(Strict):
     failure_reason = fields.String(allow_none=True)
     requested_by = fields.String(allow_none=True, metadata={"description": "Principal that uploaded the file."})
     areas = fields.List(fields.String(), allow_none=True)
+    consent_declaration = fields.Dict(allow_none=True, metadata={
+        "description": "The uploader's consent declaration (form, given_on, declared_by, declared_at), if made."})
 
 
 class ExportQuery(Strict):

@@ -18,6 +18,9 @@ FORMATS = ("plain_text", "easy_read", "large_print")
 PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
 GIVERS = ("self", "guardian")
 CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
+# Where a consent record comes from: entered by whoever recorded it, an import's Persetujuan column,
+# an uploader's declaration that signed forms exist, or assumed by imports before that was asked.
+CONSENT_SOURCES = ("recorded", "import_file", "import_declaration", "assumed_on_import")
 PERSON_STATUSES = ("active", "moved_away", "deceased", "merged")
 EDITABLE_STATUSES = ("active", "moved_away", "deceased")  # 'merged' only comes from a merge
 POKJA_STAGES = ("rintisan", "berkembang", "mandiri")

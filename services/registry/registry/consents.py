@@ -46,6 +46,7 @@ def consent_dict(consent: Consent) -> dict:
         ),
         "withdrawal_reason": consent.withdrawal_reason,
         "active": consent.withdrawn_on is None,
+        "source": consent.source or "recorded",  # set on insert; a row not yet flushed is one recorded here
     }
 
 

@@ -1,15 +1,23 @@
 """Spreadsheet imports as jobs: store the upload, then register its rows in batches, reporting each bad row.
 
-A job is created (file stored, status queued), claimed by one worker (queued -> running) and run:
+A job is created (file stored, status queued) after cheap checks of the upload (size, header,
+limits), claimed by one import worker (`python -m registry import-worker`, a process of its own) under
+a lease its heartbeat renews, and run:
 rows stream out of the stored file in batches; each good row goes through persons.register_person,
 so history, consent and events are exactly those of a registration through the API. A row whose
 NIK is already registered is skipped, which makes importing the same file twice harmless.
 
 valid_rows commits per batch (a crash keeps the batches done; running again skips them);
 all_or_nothing keeps everything in one transaction and rolls it back if any row is refused.
+Every batch commit is fenced by the lease: a worker whose lease was taken over commits nothing more.
+
+A row is registered only with a consent really given: its Persetujuan cell says yes, or the
+uploader declared at upload that signed forms exist (form and date). Each consent records which.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import itertools
@@ -18,7 +26,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -27,12 +35,15 @@ from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import covers
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import history, persons
+from registry.importing import consent
 from registry.importing.headers import FIELD_LABELS, HeaderMap, map_headers
-from registry.importing.readers import Sheet, SpreadsheetError
+from registry.importing.leases import LeaseLost
+from registry.importing.limits import LimitExceeded, Limits
+from registry.importing.readers import Sheet, SpreadsheetError, check_upload, check_whole_file
 from registry.importing.report import write_error_report_csv
-from registry.importing.rows import ADULT_AGE, PersonDraft, RowError, parse_row
+from registry.importing.rows import ADULT_AGE, MISSING_COLUMN, PersonDraft, RowError, parse_row
 from registry.models.imports import FILE_PART_BYTES, MODES, ImportFile, ImportJob, ImportRowError
-from registry.models.persons import Person, new_id, nik_index
+from registry.models.persons import Consent, Person, new_id, nik_index
 from registry.schemas import age_on
 
 log = logging.getLogger(__name__)
@@ -42,6 +53,9 @@ BATCH_ROWS = 200
 MAX_COLUMN = 200
 OUTSIDE_AREA = "Desa/kelurahan {code} di luar wilayah Anda."
 NO_CONSENT = "Persetujuan pendataan tidak diberikan ('Tidak'); baris ini tidak diimpor."
+CONSENT_MISSING = ("Tidak ada persetujuan pendataan untuk baris ini. Isi kolom Persetujuan dengan 'Ya' (dan "
+                   "Tanggal Persetujuan), atau saat mengunggah nyatakan bahwa formulir persetujuan yang "
+                   "ditandatangani ada, dengan bentuk dan tanggalnya.")
 SYSTEM_FAILURE = "Impor terhenti karena kesalahan sistem; baris yang sudah tersimpan tetap ada. Hubungi admin."
 NOT_FOUND = "Impor ini tidak ditemukan."
 
@@ -51,6 +65,7 @@ _PERSON_FIELD_TO_COLUMN = {
     "desa_code": "desa_code", "phone": "phone", "disability": "disability",
     "guardian": "guardian_name", "guardian.name": "guardian_name", "guardian.relation": "guardian_relation",
     "guardian.phone": "guardian_phone", "business": "business_sector", "consent": "consent",
+    "consent.given_on": "consent_date", "consent.form": "consent_form",
 }
 
 Progress = Callable[[dict], None]
@@ -65,24 +80,56 @@ def job_dict(job: ImportJob) -> dict:
         "mode": job.mode,
         "status": job.status,
         "counts": {"rows": job.row_count, "created": job.created_count,
-                   "skipped_existing": job.skipped_existing_count, "errors": job.error_count},
+                   "skipped_existing": job.skipped_existing_count, "errors": job.error_count,
+                   "warnings": job.warning_count or 0},
         "areas": job.areas,
         "requested_by": job.requested_by,
         "created_at": history.iso_time(job.created_at),
         "started_at": history.iso_time(job.started_at),
         "finished_at": history.iso_time(job.finished_at),
         "failure_reason": job.failure_reason,
+        "consent_declaration": job.consent_declaration,
     }
 
 
-def create_job(uow, filename, content, mode, actor, areas) -> dict:
+_BASE64_CHUNK = 1024 * 1024  # a multiple of 4 characters: each chunk decodes on its own
+
+
+def decode_upload(content_base64: str, limits: Limits | None = None, pause=None) -> bytes:
+    """The upload's bytes from base64, refused by its size before decoding and decoded a chunk at a time.
+
+    An 8 MB upload takes a few hundred milliseconds to decode on a busy machine; `pause()` between
+    chunks (eventlet.sleep in the service) lets the reads waiting meanwhile be answered.
+    """
+    if not isinstance(content_base64, str):
+        raise ValidationFailed("Berkas tidak terbaca", {"file": ["Isi berkas rusak (bukan base64)."]})
+    limits = limits or Limits.from_env()
+    try:
+        limits.check_bytes(len(content_base64) // 4 * 3 - content_base64[-2:].count("="))
+    except LimitExceeded as problem:
+        raise ValidationFailed("Berkas tidak bisa diimpor.", {"content": [str(problem)]}) from None
+    parts = []
+    for start in range(0, len(content_base64), _BASE64_CHUNK):
+        try:
+            parts.append(base64.b64decode(content_base64[start:start + _BASE64_CHUNK], validate=True))
+        except (binascii.Error, ValueError):
+            raise ValidationFailed("Berkas tidak terbaca", {"file": ["Isi berkas rusak (bukan base64)."]}) from None
+        if pause is not None:
+            pause()
+    return b"".join(parts)
+
+
+def create_job(uow, filename, content, mode, actor, areas, consent_declaration=None,
+               limits: Limits | None = None) -> dict:
     """Store the upload as a queued job; refuse at once what can never be imported.
 
-    Refused: an unknown mode or extension, an empty file, and a file whose header row lacks a
-    required column (so the uploader hears it now, not from a failed job later).
+    Refused before any work: an unknown mode or extension, an empty file, a file over a limit
+    (see importing.limits), a header row lacking a required column, and a consent declaration
+    that names no valid form or date. Only the header row is read.
     """
     user_id, org_id = history.actor_ids(actor)
     areas = persons.check_areas(areas)
+    limits = limits or Limits.from_env()
     errors: dict = {}
     if mode not in MODES:
         errors["mode"] = [f"Pilih salah satu: {', '.join(MODES)}."]
@@ -95,8 +142,10 @@ def create_job(uow, filename, content, mode, actor, areas) -> dict:
         errors["content"] = ["Isi berkas tidak terbaca."]
     elif not content:
         errors["content"] = ["Berkas kosong."]
+    declaration, declaration_errors = consent.declaration(consent_declaration, user_id, org_id)
+    errors.update(declaration_errors)
     if not errors:
-        problems = _header_problems(name, content)
+        problems = check_upload(bytes(content), name, limits)
         if problems:
             errors["content"] = problems
     if errors:
@@ -105,7 +154,8 @@ def create_job(uow, filename, content, mode, actor, areas) -> dict:
     job = ImportJob(
         id=new_id(), filename=name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_bytes=len(content),
         mode=mode, status="queued", row_count=0, created_count=0, skipped_existing_count=0, error_count=0,
-        areas=areas, requested_by=user_id, requested_by_org=org_id, created_at=history.now(),
+        warning_count=0, areas=areas, requested_by=user_id, requested_by_org=org_id, created_at=history.now(),
+        consent_declaration=declaration, attempts=0,
     )
     uow.session.add(job)
     uow.session.flush()  # the job row first: the parts refer to it
@@ -113,14 +163,6 @@ def create_job(uow, filename, content, mode, actor, areas) -> dict:
         uow.session.add(ImportFile(job_id=job.id, part=part, content=bytes(content[start:start + FILE_PART_BYTES])))
     uow.session.flush()
     return job_dict(job)
-
-
-def _header_problems(filename: str, content: bytes) -> list[str]:
-    try:
-        with Sheet(io.BytesIO(content), filename) as sheet:
-            return map_headers(sheet.headers).problems()
-    except SpreadsheetError as problem:
-        return [str(problem)]
 
 
 def load_job(uow, job_id) -> ImportJob:
@@ -166,10 +208,10 @@ def _parse_time(text: str) -> datetime:
 
 
 def error_report_csv(uow, job_id: str) -> str:
-    """The refused rows as CSV (Baris, Kolom, Pesan), in row order, to open next to the spreadsheet."""
+    """The rows' problems as CSV (Baris, Kolom, Tingkat, Pesan), in row order, to open next to the spreadsheet."""
     load_job(uow, job_id)
     rows = uow.session.execute(
-        sa.select(ImportRowError.row, ImportRowError.column, ImportRowError.message)
+        sa.select(ImportRowError.row, ImportRowError.column, ImportRowError.message, ImportRowError.level)
         .where(ImportRowError.job_id == job_id).order_by(ImportRowError.row, ImportRowError.id)
         .execution_options(yield_per=1000)
     )
@@ -178,91 +220,41 @@ def error_report_csv(uow, job_id: str) -> str:
     return out.getvalue()
 
 
-def claim_next_job(session_factory) -> str | None:
-    """Take the oldest queued job (queued -> running) or None; two workers never take the same one.
-
-    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so replicas pass over a job another is claiming.
-    Everywhere: the UPDATE only matches a row still queued, so a lost race claims nothing.
-    """
-    with session_factory() as session:
-        job_id = session.scalar(
-            sa.select(ImportJob.id).where(ImportJob.status == "queued")
-            .order_by(ImportJob.created_at, ImportJob.id).limit(1).with_for_update(skip_locked=True)
-        )
-        if job_id is None:
-            session.rollback()
-            return None
-        claimed = _mark_running(session, job_id)
-        session.commit()
-        return job_id if claimed else None
-
-
-# A 10 MiB upload (the gateway's limit) imports in minutes; a job running this long lost its worker.
-STALLED_AFTER = timedelta(hours=2)
-
-
-def requeue_stalled(session_factory, older_than: timedelta = STALLED_AFTER) -> list[str]:
-    """Queue again the jobs whose worker died mid-run (a crash, a deploy), so none stays running forever.
-
-    Running a job again is safe: rows already imported are skipped by NIK, and the partial run's
-    row errors and counts are cleared first.
-    """
-    cutoff = history.now() - older_than
-    with session_factory() as session, session.begin():
-        stalled = list(session.scalars(
-            sa.select(ImportJob.id).where(ImportJob.status == "running", ImportJob.started_at < cutoff)
-            .with_for_update(skip_locked=True)))
-        if stalled:
-            session.execute(sa.delete(ImportRowError).where(ImportRowError.job_id.in_(stalled)))
-            session.execute(sa.update(ImportJob).where(ImportJob.id.in_(stalled)).values(
-                status="queued", started_at=None, row_count=0, created_count=0, skipped_existing_count=0,
-                error_count=0))
-    for job_id in stalled:
-        log.warning("import job %s had stalled; queued again", job_id)
-    return stalled
-
-
-def _mark_running(session, job_id: str, from_status: str = "queued") -> bool:
-    result = session.execute(
-        sa.update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == from_status)
-        .values(status="running", started_at=history.now())
-    )
-    return result.rowcount == 1
-
-
 # --- running -------------------------------------------------------------------------------------
 
-def run_job(session_factory, job_id: str, progress: Progress | None = None) -> dict:
-    """Import the job's rows and return the finished job.
+def run_job(session_factory, job_id: str, worker_id: str, progress: Progress | None = None,
+            limits: Limits | None = None) -> dict:
+    """Import the rows of a job this worker has claimed, and return the finished job.
 
-    The job should have been claimed (running); a queued one is claimed here.
-
-    `progress(counts)` is called after each batch with {rows, created, skipped_existing, errors}.
-    Any unexpected failure ends the job as failed, with a reason for people and, in the log, the
-    exception's type only: its text may hold a NIK or a name.
+    `progress(counts)` is called after each batch with {rows, created, skipped_existing, errors,
+    warnings}; it may raise to stop the run (the worker is stopping), which leaves the job running
+    for release_job or a takeover. LeaseLost is raised when another worker took the job over:
+    nothing more of this run is committed. Any other failure ends the job as failed, with a reason
+    for people and, in the log, the exception's type only: its text may hold a NIK or a name.
     """
     with session_factory() as session:
         job = session.get(ImportJob, job_id)
         if job is None:
             raise NotFound(NOT_FOUND)
-        if job.status == "queued" and not _mark_running(session, job_id):
-            raise Conflict("Impor ini sedang dijalankan oleh proses lain.", {"status": "running"})
-        elif job.status in ("done", "failed"):
-            raise Conflict("Impor ini sudah selesai.", {"status": job.status})
-        session.commit()
+        if job.status != "running" or job.lease_owner != worker_id:
+            raise LeaseLost(job_id)
 
-    run = _Run(session_factory, job_id, progress)
+    run = _Run(session_factory, job_id, worker_id, progress, limits or Limits.from_env())
     try:
         try:
             run.execute()
-        except SpreadsheetError as problem:  # found deep in the file: its message is for the uploader
+        except SpreadsheetError as problem:  # a limit, or damage found deep in the file: for the uploader
             run.fail(str(problem))
+        except (LeaseLost, Interrupted):
+            raise
         except Exception as exc:  # every failure must end the job, not leave it running
             log.error("import job %s failed: %s", job_id, type(exc).__name__)
             run.fail(SYSTEM_FAILURE)
+    except (LeaseLost, Interrupted):
+        raise  # nothing more of this run is committed: closing the unit of work rolls it back
     except Exception as exc:
         # Not even the failure could be written (the database is gone, say); the job stays
-        # running. Raised without the original, whose text may quote a row.
+        # running until its lease expires. Raised without the original, whose text may quote a row.
         log.error("import job %s could not be ended: %s", job_id, type(exc).__name__)
         raise RuntimeError(f"import job {job_id} could not be ended") from None
     finally:
@@ -271,17 +263,24 @@ def run_job(session_factory, job_id: str, progress: Progress | None = None) -> d
         return job_dict(session.get(ImportJob, job_id))
 
 
+class Interrupted(Exception):
+    """Raised by a progress callback to stop a run between batches (the worker is shutting down)."""
+
+
 class _Run:
     """One run of one job: the rows in batches, the counts, and where the refused rows go."""
 
-    def __init__(self, session_factory, job_id: str, progress: Progress | None):
+    def __init__(self, session_factory, job_id: str, worker_id: str, progress: Progress | None, limits: Limits):
         self.job_id = job_id
+        self.worker_id = worker_id
         self.progress = progress
+        self.limits = limits
         self.uow = UnitOfWork(session_factory(), "registry")
         job = self.uow.session.get(ImportJob, job_id)
         self.filename, self.mode, self.areas = job.filename, job.mode, job.areas
+        self.consent = consent.ConsentRule(job.consent_declaration)
         self.actor = {"user_id": job.requested_by, "org_id": job.requested_by_org}
-        self.counts = {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0}
+        self.counts = {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0, "warnings": 0}
         self.saved_counts = dict(self.counts)  # what the database holds (valid_rows commits per batch)
         # all_or_nothing rolls back its errors with everything else; they wait here (on disk
         # past 1 MB) to be written after the rollback.
@@ -289,7 +288,10 @@ class _Run:
 
     def execute(self) -> None:
         self.uow.session.expunge_all()
-        with Sheet(_StoredFile(self.uow.session, self.job_id), self.filename) as sheet:
+        # Every limit first (real rows, shared strings, unpacked bytes): nothing is registered
+        # from a file that will be refused half way.
+        check_whole_file(_StoredFile(self.uow.session, self.job_id), self.filename, self.limits)
+        with Sheet(_StoredFile(self.uow.session, self.job_id), self.filename, self.limits) as sheet:
             header_map = map_headers(sheet.headers)
             if not header_map.ok:
                 self.fail(" ".join(header_map.problems()))
@@ -301,19 +303,21 @@ class _Run:
 
     def _batch(self, header_map: HeaderMap, batch: list) -> None:
         today = history.today()
-        errors, created, skipped = _import_rows(self.uow, header_map, batch, today, self.areas, self.actor)
+        problems, created, skipped = _import_rows(self.uow, header_map, batch, today, self.areas, self.actor,
+                                                  self.consent)
         self.counts["rows"] += len(batch)
         self.counts["created"] += created
         self.counts["skipped_existing"] += skipped
-        self.counts["errors"] += len(errors)
+        self.counts["errors"] += sum(1 for p in problems if p[3] == "error")
+        self.counts["warnings"] += sum(1 for p in problems if p[3] == "warning")
         if self.mode == "valid_rows":
-            self._store_errors(errors)
+            self._store_errors(problems)
             self._save_counts(self.counts)
             self.uow.commit()
             self.saved_counts = dict(self.counts)
         else:
-            for error in errors:
-                self.held_errors.write(json.dumps(error, ensure_ascii=False) + "\n")
+            for problem in problems:
+                self.held_errors.write(json.dumps(problem, ensure_ascii=False) + "\n")
             self.uow.session.flush()
         # The unit of work would keep every event and object of the whole file otherwise.
         self.uow.emitted.clear()
@@ -349,18 +353,23 @@ class _Run:
         self.held_errors.seek(0)
         self._store_errors(tuple(json.loads(line)) for line in self.held_errors)
 
-    def _store_errors(self, errors: Iterable[tuple]) -> None:
+    def _store_errors(self, problems: Iterable[tuple]) -> None:
         session = self.uow.session
-        for row, column, message in errors:
+        for row, column, message, level in problems:
             session.add(ImportRowError(job_id=self.job_id, row=row, column=str(column)[:MAX_COLUMN],
-                                       message=message))
+                                       message=message, level=level))
 
     def _save_counts(self, counts: dict, **values) -> None:
+        """Write the counts, fenced by the lease: if another worker holds the job now, nothing is kept."""
         if "status" in values:
-            values["finished_at"] = history.now()
-        self.uow.session.execute(sa.update(ImportJob).where(ImportJob.id == self.job_id).values(
-            row_count=counts["rows"], created_count=counts["created"],
-            skipped_existing_count=counts["skipped_existing"], error_count=counts["errors"], **values))
+            values.update(finished_at=history.now(), lease_owner=None, lease_expires_at=None)
+        saved = self.uow.session.execute(
+            sa.update(ImportJob).where(ImportJob.id == self.job_id, ImportJob.lease_owner == self.worker_id)
+            .values(row_count=counts["rows"], created_count=counts["created"],
+                    skipped_existing_count=counts["skipped_existing"], error_count=counts["errors"],
+                    warning_count=counts["warnings"], **values))
+        if saved.rowcount != 1:
+            raise LeaseLost(self.job_id)
 
     def _forget_file(self) -> None:
         # The upload holds NIKs and names; what was valid is in the registry now.
@@ -371,51 +380,56 @@ class _Run:
         self.uow.close()
 
 
-def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor) -> tuple[list, int, int]:
-    """Register a batch's good rows; returns (errors as (row, column, message), created, skipped)."""
-    errors: list[RowError] = []
-    drafts: list[PersonDraft] = []
+def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
+                 consent_rule: consent.ConsentRule) -> tuple[list, int, int]:
+    """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped)."""
+    problems: list[RowError] = []
+    drafts: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
     for number, raw in batch:
         cells = header_map.apply(raw)
-        draft, problems = parse_row(number, cells, today)
-        if problems:
-            errors.extend(problems)
+        draft, found = parse_row(number, cells, today)
+        problems.extend(found)
+        if draft is None:
             continue
         column = header_map.fields
+        given = consent_rule.consent_for(draft, today)
         if areas is not None and not any(covers(area, draft.desa_code) for area in areas):
-            errors.append(RowError(number, column["desa_code"], OUTSIDE_AREA.format(code=draft.desa_code)))
+            problems.append(RowError(number, column["desa_code"], OUTSIDE_AREA.format(code=draft.desa_code)))
         elif draft.consent is False:
-            errors.append(RowError(number, column["consent"], NO_CONSENT))
+            problems.append(RowError(number, column["consent"], NO_CONSENT))
+        elif given is None:
+            problems.append(RowError(number, _column_for(header_map, "consent"), CONSENT_MISSING))
         else:
-            drafts.append((number, draft))
+            drafts.append((number, draft, given))
 
-    indexes = [nik_index(d.nik) for _, d in drafts]
+    indexes = [nik_index(d.nik) for _, d, _ in drafts]
     known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_(indexes))))
     created = skipped = 0
-    for number, draft in drafts:
+    for number, draft, (given, source) in drafts:
         # A NIK registered before, or earlier in this file, is the same person: nothing to add.
         if draft.nik in known:
             skipped += 1
             continue
         try:
-            persons.register_person(uow, registration(draft, today), actor)
+            person = persons.register_person(uow, registration(draft, today, given), actor)
         except ValidationFailed as refused:
-            errors.extend(_row_errors(number, refused.details, header_map))
+            problems.extend(_row_errors(number, refused.details, header_map))
             continue
         except Conflict:
             skipped += 1  # registered by someone else between our look-up and our write
         else:
             created += 1
+            uow.session.flush()
+            uow.session.execute(sa.update(Consent).where(Consent.person_id == person["id"]).values(source=source))
         known.add(draft.nik)
-    errors.sort(key=lambda e: e.row)
-    return [tuple(e) for e in errors], created, skipped
+    problems.sort(key=lambda e: e.row)
+    return [tuple(e) for e in problems], created, skipped
 
 
-def registration(draft: PersonDraft, today) -> dict:
-    """The draft as register_person's input; importing implies consent to be recorded (pendataan).
+def registration(draft: PersonDraft, today, consent: dict) -> dict:
+    """The draft as register_person's input, with the consent to be recorded (pendataan).
 
-    The consent is in writing (the field form); given by the guardian for a minor, who cannot give
-    it themselves.
+    Given by the guardian for a minor, who cannot give it themselves.
     """
     data: dict = {
         "nik": draft.nik,
@@ -427,8 +441,8 @@ def registration(draft: PersonDraft, today) -> dict:
         "consent": {
             "purpose": "pendataan",
             "given_by": "self" if age_on(draft.birth_date, today) >= ADULT_AGE else "guardian",
-            "form": "written",
-            "given_on": today.isoformat(),
+            "form": consent["form"],
+            "given_on": consent["given_on"].isoformat(),
         },
     }
     if draft.kk:
@@ -444,12 +458,20 @@ def registration(draft: PersonDraft, today) -> dict:
     return data
 
 
+def _column_for(header_map: HeaderMap, field: str | None) -> str:
+    """The header the uploader used for the field, or the field's label marked as a column the file lacks."""
+    header = header_map.fields.get(field) if field else None
+    if header is not None:
+        return header
+    label = FIELD_LABELS.get(field)
+    return MISSING_COLUMN.format(label=label) if label else ""
+
+
 def _row_errors(number: int, details, header_map: HeaderMap) -> list[RowError]:
-    columns = header_map.fields
     found = []
     for name, messages in (details or {}).items():
         field = _PERSON_FIELD_TO_COLUMN.get(name) or _PERSON_FIELD_TO_COLUMN.get(name.split(".", 1)[0])
-        column = columns.get(field) or FIELD_LABELS.get(field) or name
+        column = _column_for(header_map, field) or name
         for message in messages if isinstance(messages, list) else [messages]:
             text = message.get("message") if isinstance(message, dict) else str(message)
             found.append(RowError(number, column, text))

@@ -3,14 +3,10 @@
 The platform commits the unit of work (data and events together) after the entrypoint returns,
 and rolls it back when it raises; nothing here commits.
 """
-import base64
-import binascii
-
 import eventlet
 
 from inklusi_platform.database import Database
-from inklusi_platform.entrypoints import rpc, timer
-from inklusi_platform.errors import ValidationFailed
+from inklusi_platform.entrypoints import rpc
 from inklusi_platform.service import ServiceBase
 from registry import (
     consents,
@@ -183,12 +179,10 @@ class RegistryService(ServiceBase):
     # --- imports --------------------------------------------------------------------------------
 
     @rpc
-    def start_import(self, filename: str, content_base64: str, mode: str, actor: dict, areas) -> dict:
-        try:
-            content = base64.b64decode(content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationFailed("Berkas tidak terbaca", {"file": ["Isi berkas rusak (bukan base64)."]}) from None
-        return imports.create_job(self.db, filename, content, mode, actor, areas)
+    def start_import(self, filename: str, content_base64: str, mode: str, actor: dict, areas,
+                     consent_declaration=None) -> dict:
+        content = imports.decode_upload(content_base64, pause=eventlet.sleep)
+        return imports.create_job(self.db, filename, content, mode, actor, areas, consent_declaration)
 
     @rpc
     def get_import(self, job_id: str) -> dict:
@@ -201,12 +195,5 @@ class RegistryService(ServiceBase):
     @rpc
     def get_import_errors(self, job_id: str) -> str:
         return imports.error_report_csv(self.db, job_id)
-
-    @timer(interval=1)
-    def run_queued_imports(self):
-        """Replicas poll for queued jobs; claiming one is atomic, so each runs once."""
-        imports.requeue_stalled(self.db.sessions)
-        job_id = imports.claim_next_job(self.db.sessions)
-        if job_id is not None:
-            # Yield between batches so requests are served while a large file imports.
-            imports.run_job(self.db.sessions, job_id, progress=lambda _counts: eventlet.sleep(0))
+    # The jobs themselves run in `python -m registry import-worker`, a process of its own, so an
+    # import never takes the CPU and memory this service answers reads with.

@@ -1,7 +1,12 @@
 """The gateway in front of the real registry and notify services, on RabbitMQ and PostgreSQL."""
-import pytest
+import threading
 
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from inklusi_platform.engines import make_engine
 from notify.service import NotifyService
+from registry.importing import worker
 from registry.service import RegistryService
 from training.service import TrainingService
 
@@ -28,6 +33,23 @@ def registry_service(container_factory, make_config, pg_database):
     container = container_factory(RegistryService, make_config("registry", pg_database("registry")))
     container.start()
     return container
+
+
+@pytest.fixture
+def import_worker(registry_service, migrated_databases):
+    """The import worker beside the registry, on its database: it runs the jobs the registry queues."""
+    url = migrated_databases("registry")
+    engine, heartbeat_engine = make_engine(url), make_engine(url)
+    stop = threading.Event()
+    settings = worker.WorkerSettings(lease_seconds=30, heartbeat_seconds=5, poll_seconds=0.1)
+    thread = threading.Thread(target=worker.work, daemon=True, args=(
+        sessionmaker(engine, expire_on_commit=False), sessionmaker(heartbeat_engine), settings, stop))
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+    engine.dispose()
+    heartbeat_engine.dispose()
 
 
 @pytest.fixture

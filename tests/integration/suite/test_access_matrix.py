@@ -33,7 +33,7 @@ CREATE = {
     "admin": (201, 201), "staf_lawang": (201, 403), "ppd_malang": (201, 403), "dinsos_batu": (403, 403),
     "approver": (403, 403), "fomi": (403, 403),
 }
-EXPORT = {"admin": 200, "staf_lawang": 200, "ppd_malang": 403, "dinsos_batu": 403, "approver": 403, "fomi": 403}
+EXPORT = {"admin": 200, "staf_lawang": 200, "ppd_malang": 200, "dinsos_batu": 200, "approver": 403, "fomi": 403}
 AGGREGATES = {user: 200 for user in USERS}
 AUDIT = {"admin": 200, "staf_lawang": 403, "ppd_malang": 403, "dinsos_batu": 403, "approver": 403, "fomi": 403}
 

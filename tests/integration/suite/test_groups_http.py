@@ -71,12 +71,16 @@ def _another_person():
     return person_payload("3507251507850001", LAWANG_DESA, name="Budi Santoso", birth_date="1985-07-15", sex="L")
 
 
-def test_import_as_a_job_reports_bad_rows_and_a_second_import_adds_nothing(gateway, registry_service, as_user):
+DECLARED = {"consent_form": "written", "consent_given_on": "2026-11-01"}
+
+
+def test_import_as_a_job_reports_bad_rows_and_a_second_import_adds_nothing(gateway, import_worker, as_user):
     web = as_user("staf_lawang")
     content = sheet(40, broken={3: "nik_date", 11: "sex", 20: "region", 27: "phone", 33: "name"})
 
     def upload():
-        response = web.post("/v1/imports", files={"file": ("pendataan-lawang.csv", content, "text/csv")})
+        response = web.post("/v1/imports", params=DECLARED,
+                            files={"file": ("pendataan-lawang.csv", content, "text/csv")})
         assert response.status_code == 202, response.text
         job_id = response.json()["id"]
         return wait_for(lambda: (job := web.get(f"/v1/imports/{job_id}").json())["status"] in ("done", "failed")
@@ -84,23 +88,40 @@ def test_import_as_a_job_reports_bad_rows_and_a_second_import_adds_nothing(gatew
 
     first = upload()
     assert first["status"] == "done", first
-    assert first["counts"] == {"rows": 40, "created": 35, "skipped_existing": 0, "errors": 5}
+    # The bad phone (row 29) is a warning: that row is kept without it.
+    assert first["counts"] == {"rows": 40, "created": 36, "skipped_existing": 0, "errors": 4, "warnings": 1}
+    assert first["consent_declaration"]["form"] == "written"
     report = web.get(f"/v1/imports/{first['id']}/errors")
     assert report.status_code == 200
     rows = list(csv.reader(io.StringIO(report.text.lstrip("\ufeff"))))
-    assert rows[0] == ["Baris", "Kolom", "Pesan"]
+    assert rows[0] == ["Baris", "Kolom", "Tingkat", "Pesan"]
     assert sorted({int(r[0]) for r in rows[1:]}) == [5, 13, 22, 29, 35]  # spreadsheet rows (header is row 1)
 
     second = upload()
-    assert second["counts"]["created"] == 0 and second["counts"]["skipped_existing"] == 35
+    assert second["counts"]["created"] == 0 and second["counts"]["skipped_existing"] == 36
 
     listed = web.get("/v1/persons", params={"q": "Warga Uji", "limit": 200}).json()["items"]
-    assert len(listed) == 35
+    assert len(listed) == 36
 
 
-def test_import_refuses_rows_outside_the_importers_area(gateway, registry_service, as_user):
+def test_import_without_consent_refuses_each_row_and_a_bad_declaration_at_once(gateway, import_worker, as_user):
     web = as_user("staf_lawang")
-    response = web.post("/v1/imports", files={"file": ("batu.csv", sheet(3, desa_code="35.79.01.1001"), "text/csv")})
+    response = web.post("/v1/imports", files={"file": ("tanpa-persetujuan.csv", sheet(3), "text/csv")})
+    job_id = response.json()["id"]
+    job = wait_for(lambda: (j := web.get(f"/v1/imports/{job_id}").json())["status"] == "done" and j, timeout=60,
+                   message="the job")
+    assert job["counts"]["created"] == 0 and job["counts"]["errors"] == 3
+    assert "Persetujuan (kolom tidak ada)" in web.get(f"/v1/imports/{job_id}/errors").text
+
+    refused = web.post("/v1/imports", params={"consent_form": "written"},
+                       files={"file": ("a.csv", sheet(3), "text/csv")})
+    assert refused.status_code == 422 and "Tanggal persetujuan" in refused.text
+
+
+def test_import_refuses_rows_outside_the_importers_area(gateway, import_worker, as_user):
+    web = as_user("staf_lawang")
+    response = web.post("/v1/imports", params=DECLARED,
+                        files={"file": ("batu.csv", sheet(3, desa_code="35.79.01.1001"), "text/csv")})
     job_id = response.json()["id"]
     job = wait_for(lambda: (j := web.get(f"/v1/imports/{job_id}").json())["status"] == "done" and j, timeout=60,
                    message="the job")
@@ -123,3 +144,39 @@ def test_export_holds_only_in_area_records_masked_by_role(two_persons, as_user):
     assert len(sheet_rows) == 3
     entries = as_user("admin").get("/v1/audit", params={"action": "export"}).json()["items"]
     assert {e["resource_id"] for e in entries} >= {two_persons["lawang"]["id"]}
+
+
+def test_officers_and_companions_export_their_own_area_masked_by_their_role(two_persons, as_user):
+    from openpyxl import load_workbook
+
+    def exported(user, fmt="csv"):
+        response = as_user(user).get("/v1/exports/persons", params={"format": fmt})
+        assert response.status_code == 200, (user, response.text)
+        assert response.headers["Cache-Control"] == "no-store"
+        if fmt == "xlsx":
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row)  # no formula
+            return [[cell.value for cell in row] for row in sheet.iter_rows()]
+        return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+
+    phone = {"officer": None, "companion": None}
+    for fmt in ("csv", "xlsx"):
+        officer = exported("dinsos_batu", fmt)  # Kota Batu; the NIK for DTKS checks, no contact data
+        header = officer[0]
+        assert [r[0] for r in officer[1:]] == ["3579015203900002"]
+        phone["officer"] = officer[1][header.index("No HP")]
+        companion = exported("ppd_malang", fmt)  # Kabupaten Malang; companions reach people by phone
+        assert [r[0] for r in companion[1:]] == ["3507255203900001"]
+        phone["companion"] = companion[1][header.index("No HP")]
+        # A phone starts with +, which a spreadsheet reads as a formula: written with an apostrophe.
+        assert phone == {"officer": "'+62*******890", "companion": "'+6281234567890"}, fmt
+
+
+def test_a_hostile_spreadsheet_is_refused_at_upload_with_a_message_people_can_act_on(gateway, registry_service,
+                                                                                      as_user):
+    from tests.support.hostile_xlsx import many_shared_strings
+
+    response = as_user("staf_lawang").post("/v1/imports", params=DECLARED, files={
+        "file": ("teks.xlsx", many_shared_strings(3_000_000), "application/octet-stream")})
+    assert response.status_code == 422, response.text
+    assert "terlalu banyak teks berbeda" in response.text and "Bagi data menjadi beberapa berkas" in response.text

@@ -88,7 +88,7 @@ def test_registry_roles(book):
                                              "kemensos_approver"}
     assert holders(book, "persons:write") == {"admin", "ngo_staff", "ppd_companion"}
     assert holders(book, "persons:read_health") == {"admin", "ngo_staff", "ppd_companion"}
-    assert holders(book, "persons:export") == {"admin", "ngo_staff"}
+    assert holders(book, "persons:export") == {"admin", "ngo_staff", "ppd_companion", "dinsos_officer"}
     assert holders(book, "pokja:write") == {"admin", "ngo_staff"}
     # NGO staff, PPD companions and Dinas Sosial officers run trainings in their areas (issue 11).
     assert holders(book, "training:write") == {"admin", "ngo_staff", "ppd_companion", "dinsos_officer"}

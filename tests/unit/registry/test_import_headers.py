@@ -6,6 +6,7 @@ from registry.importing.headers import FIELD_LABELS, REQUIRED, Cell, header_key,
 TEMPLATE = [
     "NIK", "No KK", "Nama Lengkap", "Tanggal Lahir", "Jenis Kelamin", "Desa/Kelurahan",
     "Ragam Disabilitas", "No HP", "Nama Wali", "Hubungan Wali", "HP Wali", "Bidang Usaha", "Persetujuan",
+    "Tanggal Persetujuan", "Bentuk Persetujuan",
 ]
 
 

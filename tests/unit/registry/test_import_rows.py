@@ -172,9 +172,10 @@ def test_unknown_disability_named():
     assert errors == [RowError(7, "Ragam", message)]
 
 
-def test_bad_phone():
-    _, errors = parse({**ADULT, "phone": Cell("No WA", "0812")})
-    assert [(e.column, "tidak valid" in e.message) for e in errors] == [("No WA", True)]
+def test_bad_phone_is_a_warning_and_the_row_is_kept_without_it():
+    draft, errors = parse({**ADULT, "phone": Cell("No WA", "0812")})
+    assert [(e.column, e.level, "tidak valid" in e.message) for e in errors] == [("No WA", "warning", True)]
+    assert draft is not None and draft.phone is None
 
 
 def test_phone_number_cell_without_leading_zero():
@@ -260,5 +261,5 @@ def test_xlsx_to_drafts_and_error_report(tmp_path):
     report = io.StringIO()
     write_error_report_csv(errors, report)
     lines = list(csv.reader(io.StringIO(report.getvalue())))
-    assert lines[0] == ["Baris", "Kolom", "Pesan"]
+    assert lines[0] == ["Baris", "Kolom", "Tingkat", "Pesan"]
     assert [line[:2] for line in lines[1:]] == [["4", "No. NIK"], ["4", "Desa"]]

@@ -3,6 +3,8 @@ import argparse
 import csv
 import io
 import random
+import threading
+import time
 from datetime import date, timedelta
 
 import openpyxl
@@ -10,13 +12,18 @@ import pytest
 import sqlalchemy as sa
 
 from inklusi_platform import tables
-from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
+from inklusi_platform.errors import NotFound, ValidationFailed
 from inklusi_platform.regions import regions
 from registry import commands, history, imports
+from registry.importing import leases, worker
 from registry.models.imports import ImportFile, ImportJob, ImportRowError
 from registry.models.persons import Consent, Person, PersonChange, nik_index
 
 TODAY = date(2025, 6, 1)
+WORKER = "test-worker"
+LEASE = timedelta(minutes=2)
+# The uploader's declaration that signed forms exist, for the rows whose Persetujuan is blank.
+DECLARED = {"form": "written", "given_on": TODAY.isoformat()}
 HEADERS = ["NIK", "Nama Lengkap", "Tgl Lahir", "L/P", "Desa/Kelurahan", "Ragam Disabilitas", "No HP",
            "Nama Wali", "Hubungan Wali", "HP Wali", "Persetujuan"]
 KEC_DESA = {kec.code: [d.code for d in regions().children(kec.code)] for kec in regions().malang_raya_kecamatan()}
@@ -81,7 +88,7 @@ BAD_KINDS = {
     "nik_date": ("NIK", "bukan tanggal lahir yang sah"),
     "sex_mismatch": ("NIK", "jenis kelamin"),
     "nik_region": ("NIK", "bukan kode kecamatan"),
-    "phone": ("No HP", "tidak valid"),
+    "phone": ("No HP", "tidak valid"),  # a warning: the row is kept without the phone
     "no_name": ("Nama Lengkap", "wajib diisi"),
     "unknown_desa": ("Desa/Kelurahan", "tidak ditemukan"),
     "minor_without_wali": ("Nama Wali", "Nama Wali wajib diisi"),
@@ -113,17 +120,23 @@ def field_file(total=1000, bad_every=33):
     return to_csv(rows), bad
 
 
-def make_job(fresh_uow, actor, content, mode="valid_rows", filename="pendataan.csv", areas=None) -> dict:
+def make_job(fresh_uow, actor, content, mode="valid_rows", filename="pendataan.csv", areas=None,
+             declaration=DECLARED) -> dict:
     uow = fresh_uow()
-    job = imports.create_job(uow, filename, content, mode, actor, areas)
+    job = imports.create_job(uow, filename, content, mode, actor, areas, declaration)
     uow.commit()
     uow.close()
     return job
 
 
+def claim_and_run(registry_sessions, job_id, **kwargs) -> dict:
+    assert leases.claim_job(registry_sessions, job_id, WORKER, LEASE)
+    return imports.run_job(registry_sessions, job_id, WORKER, **kwargs)
+
+
 def run(registry_sessions, fresh_uow, actor, content, **kwargs) -> dict:
     job = make_job(fresh_uow, actor, content, **kwargs)
-    return imports.run_job(registry_sessions, job["id"])
+    return claim_and_run(registry_sessions, job["id"])
 
 
 def count(registry_sessions, model, *where) -> int:
@@ -153,21 +166,23 @@ def test_valid_rows_imports_the_good_rows_reports_each_bad_one_and_a_rerun_adds_
 
     first = run(registry_sessions, fresh_uow, actor, content)
     assert first["status"] == "done" and first["failure_reason"] is None
-    assert first["counts"] == {"rows": 1000, "created": 970, "skipped_existing": 0, "errors": 30}
-    assert count(registry_sessions, Person) == 970
+    # Three of the 30 have only a bad phone: kept without it, with a warning.
+    assert first["counts"] == {"rows": 1000, "created": 973, "skipped_existing": 0, "errors": 27, "warnings": 3}
+    assert count(registry_sessions, Person) == 973
     lines = report(fresh_uow, first["id"])
-    assert lines[0] == ["Baris", "Kolom", "Pesan"]
+    assert lines[0] == ["Baris", "Kolom", "Tingkat", "Pesan"]
     by_row = {}
-    for row, column, message in lines[1:]:
+    for row, column, level, message in lines[1:]:
         by_row.setdefault(int(row), []).append((column, message))
+        assert level == ("peringatan" if bad[int(row)] == "phone" else "galat")
     assert set(by_row) == set(bad)  # every bad row, by its number, and no good one
     for row, kind in bad.items():
         column, words = BAD_KINDS[kind]
         assert any(c == column and words.lower() in m.lower() for c, m in by_row[row]), (row, kind, by_row[row])
 
     again = run(registry_sessions, fresh_uow, actor, content)
-    assert again["counts"] == {"rows": 1000, "created": 0, "skipped_existing": 970, "errors": 30}
-    assert count(registry_sessions, Person) == 970
+    assert again["counts"] == {"rows": 1000, "created": 0, "skipped_existing": 973, "errors": 27, "warnings": 3}
+    assert count(registry_sessions, Person) == 973
     assert report(fresh_uow, again["id"]) == lines
 
 
@@ -175,7 +190,7 @@ def test_all_or_nothing_with_a_bad_row_creates_nothing_and_lists_the_errors(regi
     content, bad = field_file()
     job = run(registry_sessions, fresh_uow, actor, content, mode="all_or_nothing")
     assert job["status"] == "done"
-    assert job["counts"] == {"rows": 1000, "created": 0, "skipped_existing": 0, "errors": 30}
+    assert job["counts"] == {"rows": 1000, "created": 0, "skipped_existing": 0, "errors": 27, "warnings": 3}
     assert count(registry_sessions, Person) == 0
     assert count(registry_sessions, Consent) == 0
     assert count(registry_sessions, tables.outbox) == 0  # no person_registered event escaped either
@@ -184,7 +199,7 @@ def test_all_or_nothing_with_a_bad_row_creates_nothing_and_lists_the_errors(regi
 
 def test_all_or_nothing_with_clean_rows_imports_them_all(registry_sessions, fresh_uow, actor):
     job = run(registry_sessions, fresh_uow, actor, to_csv([good_row(i) for i in range(450)]), mode="all_or_nothing")
-    assert job["counts"] == {"rows": 450, "created": 450, "skipped_existing": 0, "errors": 0}
+    assert job["counts"] == {"rows": 450, "created": 450, "skipped_existing": 0, "errors": 0, "warnings": 0}
     assert count(registry_sessions, Person) == 450
 
 
@@ -221,8 +236,8 @@ def test_rows_outside_the_callers_areas_are_refused(registry_sessions, fresh_uow
     inside["Desa/Kelurahan"] = "35.07.25.2001"   # Lawang
     outside["Desa/Kelurahan"] = "35.79.01.1001"  # Kota Batu
     job = run(registry_sessions, fresh_uow, actor, to_csv([inside, outside]), areas=["35.07.25"])
-    assert job["counts"] == {"rows": 2, "created": 1, "skipped_existing": 0, "errors": 1}
-    assert report(fresh_uow, job["id"])[1] == ["3", "Desa/Kelurahan",
+    assert job["counts"] == {"rows": 2, "created": 1, "skipped_existing": 0, "errors": 1, "warnings": 0}
+    assert report(fresh_uow, job["id"])[1] == ["3", "Desa/Kelurahan", "galat",
                                                 "Desa/kelurahan 35.79.01.1001 di luar wilayah Anda."]
 
 
@@ -232,15 +247,15 @@ def test_a_nik_twice_in_one_file_is_registered_once(registry_sessions, fresh_uow
     # Batches are 200 rows: the repeat is found in the same batch and in a later one.
     rows += [good_row(i) for i in range(10, 400)] + [dict(rows[1])]
     job = run(registry_sessions, fresh_uow, actor, to_csv(rows))
-    assert job["counts"] == {"rows": 395, "created": 393, "skipped_existing": 2, "errors": 0}
+    assert job["counts"] == {"rows": 395, "created": 393, "skipped_existing": 2, "errors": 0, "warnings": 0}
 
 
 def test_progress_is_told_after_each_batch(registry_sessions, fresh_uow, actor):
     job = make_job(fresh_uow, actor, to_csv([good_row(i) for i in range(450)]))
     seen = []
-    imports.run_job(registry_sessions, job["id"], progress=seen.append)
+    claim_and_run(registry_sessions, job["id"], progress=seen.append)
     assert [c["rows"] for c in seen] == [200, 400, 450]
-    assert seen[-1] == {"rows": 450, "created": 450, "skipped_existing": 0, "errors": 0}
+    assert seen[-1] == {"rows": 450, "created": 450, "skipped_existing": 0, "errors": 0, "warnings": 0}
 
 
 def test_xlsx_is_imported_like_csv(registry_sessions, fresh_uow, actor):
@@ -253,7 +268,7 @@ def test_xlsx_is_imported_like_csv(registry_sessions, fresh_uow, actor):
     out = io.BytesIO()
     workbook.save(out)
     job = run(registry_sessions, fresh_uow, actor, out.getvalue(), filename="data lapangan.xlsx")
-    assert job["counts"] == {"rows": 30, "created": 30, "skipped_existing": 0, "errors": 0}
+    assert job["counts"] == {"rows": 30, "created": 30, "skipped_existing": 0, "errors": 0, "warnings": 0}
 
 
 def test_a_file_larger_than_one_stored_part_is_read_across_parts(registry_sessions, fresh_uow, actor, monkeypatch):
@@ -262,7 +277,7 @@ def test_a_file_larger_than_one_stored_part_is_read_across_parts(registry_sessio
     content = to_csv([good_row(i) for i in range(60)])
     job = make_job(fresh_uow, actor, content)
     assert count(registry_sessions, ImportFile) == len(content) // 1000 + 1
-    done = imports.run_job(registry_sessions, job["id"])
+    done = claim_and_run(registry_sessions, job["id"])
     assert done["counts"]["created"] == 60
     assert count(registry_sessions, ImportFile) == 0  # the upload (NIKs, names) is gone once imported
 
@@ -297,10 +312,12 @@ def test_unknown_mode_areas_and_actor_are_refused(uow, actor):
 
 def test_a_job_is_stored_queued_with_its_fingerprint(uow, actor):
     content = to_csv([good_row(1)])
-    job = imports.create_job(uow, "C:\\Users\\pk\\pendataan.csv", content, "all_or_nothing", actor, ["35.07"])
+    job = imports.create_job(uow, "C:\\Users\\pk\\pendataan.csv", content, "all_or_nothing", actor, ["35.07"],
+                             DECLARED)
     assert job["filename"] == "pendataan.csv"  # no client paths kept
     assert (job["status"], job["mode"], job["areas"]) == ("queued", "all_or_nothing", ["35.07"])
-    assert job["counts"] == {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0}
+    assert job["counts"] == {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0, "warnings": 0}
+    assert job["consent_declaration"]["declared_by"] == actor["user_id"]
     assert job["started_at"] is None and job["finished_at"] is None
     stored = uow.session.get(ImportJob, job["id"])
     assert len(stored.file_sha256) == 64 and stored.file_bytes == len(content)
@@ -312,12 +329,12 @@ def test_a_job_is_stored_queued_with_its_fingerprint(uow, actor):
 def test_claim_takes_the_oldest_queued_job_once(registry_sessions, fresh_uow, actor):
     first = make_job(fresh_uow, actor, to_csv([good_row(1)]))
     second = make_job(fresh_uow, actor, to_csv([good_row(2)]))
-    assert imports.claim_next_job(registry_sessions) == first["id"]
-    assert imports.claim_next_job(registry_sessions) == second["id"]
-    assert imports.claim_next_job(registry_sessions) is None
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) is None
     job = read(fresh_uow, imports.get_job, first["id"])
     assert job["status"] == "running" and job["started_at"] is not None
-    assert imports.run_job(registry_sessions, first["id"])["status"] == "done"
+    assert imports.run_job(registry_sessions, first["id"], WORKER)["status"] == "done"
 
 
 def test_on_postgresql_a_job_being_claimed_elsewhere_is_skipped_not_waited_for(registry_sessions, fresh_uow, actor):
@@ -328,16 +345,17 @@ def test_on_postgresql_a_job_being_claimed_elsewhere_is_skipped_not_waited_for(r
     with registry_sessions() as other_replica:
         # Another replica is in the middle of claiming the oldest job: its row is locked.
         other_replica.execute(sa.select(ImportJob).where(ImportJob.id == first["id"]).with_for_update())
-        assert imports.claim_next_job(registry_sessions) == second["id"]
-    assert imports.claim_next_job(registry_sessions) == first["id"]
+        assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == second["id"]
+    assert leases.claim_next_job(registry_sessions, WORKER, LEASE) == first["id"]
 
 
 def test_a_finished_job_is_not_run_again(registry_sessions, fresh_uow, actor):
     job = run(registry_sessions, fresh_uow, actor, to_csv([good_row(1)]))
-    with pytest.raises(Conflict):
-        imports.run_job(registry_sessions, job["id"])
+    assert not leases.claim_job(registry_sessions, job["id"], WORKER, LEASE)
+    with pytest.raises(leases.LeaseLost):
+        imports.run_job(registry_sessions, job["id"], WORKER)
     with pytest.raises(NotFound):
-        imports.run_job(registry_sessions, "no-such-job")
+        imports.run_job(registry_sessions, "no-such-job", WORKER)
 
 
 def test_a_crash_mid_import_fails_the_job_and_keeps_committed_batches(registry_sessions, fresh_uow, actor,
@@ -355,13 +373,13 @@ def test_a_crash_mid_import_fails_the_job_and_keeps_committed_batches(registry_s
     monkeypatch.setattr(imports.persons, "register_person", flaky)
     job = run(registry_sessions, fresh_uow, actor, to_csv(rows))
     assert job["status"] == "failed" and "kesalahan sistem" in job["failure_reason"]
-    assert job["counts"] == {"rows": 200, "created": 200, "skipped_existing": 0, "errors": 0}
+    assert job["counts"] == {"rows": 200, "created": 200, "skipped_existing": 0, "errors": 0, "warnings": 0}
     assert count(registry_sessions, Person) == 200  # the first batch; nothing of the broken one
     assert rows[0]["NIK"] not in caplog.text and "RuntimeError" in caplog.text  # no NIK in the log
 
     monkeypatch.setattr(imports.persons, "register_person", real)
     again = run(registry_sessions, fresh_uow, actor, to_csv(rows))
-    assert again["counts"] == {"rows": 450, "created": 250, "skipped_existing": 200, "errors": 0}
+    assert again["counts"] == {"rows": 450, "created": 250, "skipped_existing": 200, "errors": 0, "warnings": 0}
 
 
 def test_an_unreadable_stretch_deep_in_the_file_fails_the_job_with_a_reason(registry_sessions, fresh_uow, actor):
@@ -372,7 +390,8 @@ def test_an_unreadable_stretch_deep_in_the_file_fails_the_job_with_a_reason(regi
     job = run(registry_sessions, fresh_uow, actor, content)
     assert job["status"] == "failed"
     assert "simpan ulang sebagai CSV UTF-8" in job["failure_reason"]
-    assert job["counts"]["created"] == count(registry_sessions, Person) > 0  # batches before it are kept
+    # The whole file is read once before any row is registered, so nothing of it was.
+    assert job["counts"]["created"] == count(registry_sessions, Person) == 0
 
 
 def test_when_not_even_the_failure_can_be_written_the_error_quotes_no_row(registry_sessions, fresh_uow, actor,
@@ -386,7 +405,7 @@ def test_when_not_even_the_failure_can_be_written_the_error_quotes_no_row(regist
     monkeypatch.setattr(imports._Run, "fail", broken)
     job = make_job(fresh_uow, actor, to_csv([row]))
     with pytest.raises(RuntimeError) as raised:
-        imports.run_job(registry_sessions, job["id"])
+        claim_and_run(registry_sessions, job["id"])
     assert row["NIK"] not in str(raised.value) and raised.value.__cause__ is None
     assert raised.value.__suppress_context__
 
@@ -425,9 +444,9 @@ def test_jobs_are_listed_newest_first_in_pages(registry_sessions, fresh_uow, act
 def test_error_report_neutralises_formulas_and_unknown_jobs(registry_sessions, fresh_uow, actor):
     # Headers come from the upload and are echoed in the report; Excel must not run them.
     row = good_row(1)
-    content = to_csv([{**row, "No HP": "0000"}]).replace(b"No HP", b"=No HP", 1)
+    content = to_csv([{**row, "Nama Lengkap": "1234"}]).replace(b"Nama Lengkap", b"=Nama Lengkap", 1)
     job = run(registry_sessions, fresh_uow, actor, content)
-    assert report(fresh_uow, job["id"])[1][:2] == ["2", "'=No HP"]
+    assert report(fresh_uow, job["id"])[1][:3] == ["2", "'=Nama Lengkap", "galat"]
     assert count(registry_sessions, ImportRowError) == job["counts"]["errors"] == 1
     with pytest.raises(NotFound):
         read(fresh_uow, imports.error_report_csv, "nope")
@@ -446,7 +465,8 @@ def test_the_import_command_imports_and_writes_the_refused_rows_beside_the_file(
     content, bad = field_file(total=100, bad_every=33)
     path = tmp_path / "lapangan.csv"
     path.write_bytes(content)
-    args = command(str(path), "--user-id", "u-cli", "--org-id", "lingkar-sosial")
+    args = command(str(path), "--user-id", "u-cli", "--org-id", "lingkar-sosial", "--consent-form", "written",
+                   "--consent-date", TODAY.isoformat())
     assert args.handler(args, {"DATABASE_URL": sqlite_url}) == 0
     out = capsys.readouterr()
     assert "100 baris; 97 baru, 0 sudah terdaftar, 3 ditolak" in out.out
@@ -455,7 +475,7 @@ def test_the_import_command_imports_and_writes_the_refused_rows_beside_the_file(
     assert {int(r[0]) for r in rows[1:]} == set(bad)
     assert count(registry_sessions, Person, Person.created_by == "u-cli") == 97
     for row in rows[1:]:
-        assert row[2] not in out.out  # refused rows' details stay out of the terminal
+        assert row[3] not in out.out  # refused rows' details stay out of the terminal
 
 
 def test_the_import_command_all_or_nothing_and_refused_files(registry_sessions, sqlite_url, tmp_path, capsys):
@@ -463,7 +483,8 @@ def test_the_import_command_all_or_nothing_and_refused_files(registry_sessions, 
     path = tmp_path / "lapangan.csv"
     path.write_bytes(content)
     report = tmp_path / "laporan.csv"
-    args = command(str(path), "--mode", "all_or_nothing", "--errors", str(report))
+    args = command(str(path), "--mode", "all_or_nothing", "--errors", str(report), "--consent-form", "written",
+                   "--consent-date", TODAY.isoformat())
     assert args.handler(args, {"DATABASE_URL": sqlite_url}) == 0
     assert "tidak ada yang disimpan" in capsys.readouterr().out
     assert report.exists() and count(registry_sessions, Person) == 0
@@ -477,19 +498,199 @@ def test_the_import_command_all_or_nothing_and_refused_files(registry_sessions, 
     assert args.handler(args, {"DATABASE_URL": sqlite_url}) == 2
 
 
-def test_a_job_left_running_by_a_dead_worker_is_queued_again_and_finishes(registry_sessions, fresh_uow, actor):
+# --- leases: a live job is never run twice; a dead worker's job is taken over --------------------
+
+@pytest.fixture
+def clock(monkeypatch):
+    """history.now() under the test's control: `clock.advance(seconds)`."""
+    class Clock:
+        at = history.now()
+
+        def advance(self, seconds):
+            self.at += timedelta(seconds=seconds)
+
+    clock = Clock()
+    monkeypatch.setattr(history, "now", lambda: clock.at)
+    return clock
+
+
+def test_a_job_whose_heartbeat_stopped_is_taken_over_and_a_live_one_is_not(registry_sessions, fresh_uow, actor,
+                                                                           clock):
     content, bad = field_file(total=40, bad_every=10)
     job = make_job(fresh_uow, actor, content)
-    assert imports.claim_next_job(registry_sessions) == job["id"]  # the worker took it, then died
-    assert imports.requeue_stalled(registry_sessions) == []  # a fresh claim is left alone
-    with registry_sessions() as session, session.begin():
-        session.execute(sa.update(ImportJob).where(ImportJob.id == job["id"]).values(
-            started_at=history.now() - imports.STALLED_AFTER - timedelta(minutes=1), row_count=7, error_count=3))
+    assert leases.claim_next_job(registry_sessions, "worker-a", LEASE) == job["id"]
 
-    assert imports.requeue_stalled(registry_sessions) == [job["id"]]
-    assert read(fresh_uow, imports.get_job, job["id"])["counts"] == {
-        "rows": 0, "created": 0, "skipped_existing": 0, "errors": 0}
-    assert imports.claim_next_job(registry_sessions) == job["id"]
-    finished = imports.run_job(registry_sessions, job["id"])
+    # Alive: its heartbeat renews the lease, so however long the job runs nobody else takes it.
+    for _ in range(5):
+        clock.advance(LEASE.total_seconds() * 0.6)
+        assert leases.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)
+        assert leases.claim_next_job(registry_sessions, "worker-b", LEASE) is None
+
+    # Dead: no heartbeat for longer than the lease; the next worker takes it over and finishes it.
+    with registry_sessions() as session, session.begin():
+        session.execute(sa.update(ImportJob).where(ImportJob.id == job["id"]).values(row_count=7, error_count=3))
+        session.add(ImportRowError(job_id=job["id"], row=2, column="NIK", message="dari percobaan yang mati"))
+    clock.advance(LEASE.total_seconds() + 1)
+    assert leases.claim_next_job(registry_sessions, "worker-b", LEASE) == job["id"]
+    taken = read(fresh_uow, imports.get_job, job["id"])
+    assert taken["counts"] == {"rows": 0, "created": 0, "skipped_existing": 0, "errors": 0, "warnings": 0}
+    assert not leases.renew_lease(registry_sessions, job["id"], "worker-a", LEASE)  # a's claim is gone
+    finished = imports.run_job(registry_sessions, job["id"], "worker-b")
     assert finished["status"] == "done"
-    assert finished["counts"] == {"rows": 40, "created": 40 - len(bad), "skipped_existing": 0, "errors": len(bad)}
+    assert finished["counts"]["rows"] == 40 and finished["counts"]["errors"] + finished["counts"]["warnings"] == 4
+    assert "dari percobaan yang mati" not in " ".join(r[3] for r in report(fresh_uow, job["id"]))
+    with registry_sessions() as session:
+        assert session.get(ImportJob, job["id"]).attempts == 2
+
+
+def test_a_worker_whose_job_was_taken_over_commits_nothing_more(registry_sessions, fresh_uow, actor, clock):
+    job = make_job(fresh_uow, actor, to_csv([good_row(i) for i in range(450)]))
+    assert leases.claim_job(registry_sessions, job["id"], "worker-a", LEASE)
+
+    def stalled_then_resumed(counts):
+        if counts["rows"] == 200:  # worker-a stalls past its lease after its first batch...
+            clock.advance(LEASE.total_seconds() + 1)
+            assert leases.claim_job(registry_sessions, job["id"], "worker-b", LEASE)
+
+    with pytest.raises(leases.LeaseLost):  # ...and finds out at its next commit, which is refused
+        imports.run_job(registry_sessions, job["id"], "worker-a", progress=stalled_then_resumed)
+    assert count(registry_sessions, Person) == 200
+    finished = imports.run_job(registry_sessions, job["id"], "worker-b")
+    assert finished["counts"] == {"rows": 450, "created": 250, "skipped_existing": 200, "errors": 0, "warnings": 0}
+    assert count(registry_sessions, Person) == 450
+
+
+def test_the_heartbeat_renews_the_lease_while_the_job_runs(registry_sessions, fresh_uow, actor, engine_for,
+                                                          sqlite_url):
+    job = make_job(fresh_uow, actor, to_csv([good_row(1)]))
+    short = worker.WorkerSettings(lease_seconds=30, heartbeat_seconds=0.05)
+    assert leases.claim_job(registry_sessions, job["id"], "worker-a", short.lease)
+    with registry_sessions() as session:
+        first = session.get(ImportJob, job["id"]).lease_expires_at
+    with worker.Heartbeat(registry_sessions, job["id"], "worker-a", short) as beat:
+        wait_until = time.monotonic() + 5
+        while time.monotonic() < wait_until:
+            with registry_sessions() as session:
+                if session.get(ImportJob, job["id"]).lease_expires_at > first:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the heartbeat never renewed the lease")
+        beat.check()  # still ours
+        assert leases.release_job(registry_sessions, job["id"], "worker-a")
+        time.sleep(0.3)
+        with pytest.raises(leases.LeaseLost):
+            beat.check()
+
+
+def test_the_worker_runs_queued_jobs_and_a_stopping_worker_returns_its_job(registry_sessions, fresh_uow, actor):
+    first = make_job(fresh_uow, actor, to_csv([good_row(i) for i in range(5)]))
+    settings = worker.WorkerSettings(lease_seconds=60, heartbeat_seconds=30, poll_seconds=0.01)
+    assert worker.work(registry_sessions, registry_sessions, settings, threading.Event(), once=True) == 1
+    assert read(fresh_uow, imports.get_job, first["id"])["status"] == "done"
+
+    second = make_job(fresh_uow, actor, to_csv([_bad("phone", good_row(10))] + [good_row(i) for i in range(11, 450)]))
+    stop = threading.Event()
+    real = imports.run_job
+
+    def stop_during(*args, progress, **kwargs):
+        def and_stop(counts):
+            stop.set()
+            progress(counts)
+        return real(*args, progress=and_stop, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(imports, "run_job", stop_during)
+        worker.work(registry_sessions, registry_sessions, settings, stop)
+    back = read(fresh_uow, imports.get_job, second["id"])
+    assert back["status"] == "queued" and back["counts"]["rows"] == 200  # one batch done, then handed back
+    assert worker.work(registry_sessions, registry_sessions, settings, threading.Event(), once=True) == 1
+    done = read(fresh_uow, imports.get_job, second["id"])
+    assert (done["counts"]["skipped_existing"], done["counts"]["warnings"]) == (200, 1)
+    assert len(report(fresh_uow, second["id"])) == 2  # the warning once, not once per run
+
+
+# --- consent that was really given -----------------------------------------------------------------
+
+def test_without_a_consent_in_the_file_or_a_declaration_rows_are_refused(registry_sessions, fresh_uow, actor):
+    rows = [good_row(1), good_row(2)]  # 1 says Ya, 2 has a blank Persetujuan
+    job = run(registry_sessions, fresh_uow, actor, to_csv(rows), declaration=None)
+    assert job["counts"]["created"] == 1 and job["counts"]["errors"] == 1
+    line = report(fresh_uow, job["id"])[1]
+    assert line[:3] == ["3", "Persetujuan", "galat"] and "formulir persetujuan" in line[3]
+
+    no_column = [{k: v for k, v in good_row(3).items() if k != "Persetujuan"}]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[h for h in HEADERS if h != "Persetujuan"])
+    writer.writeheader()
+    writer.writerows(no_column)
+    job = run(registry_sessions, fresh_uow, actor, out.getvalue().encode(), declaration=None)
+    assert report(fresh_uow, job["id"])[1][1] == "Persetujuan (kolom tidak ada)"
+
+
+def test_consent_is_recorded_as_the_file_or_the_declaration_gives_it(registry_sessions, fresh_uow, actor):
+    from_file = {**good_row(1), "Persetujuan": "Ya"}
+    declared = {**good_row(2), "Persetujuan": ""}
+    headers = HEADERS + ["Tanggal Persetujuan", "Bentuk Persetujuan"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=headers)
+    writer.writeheader()
+    writer.writerow({**from_file, "Tanggal Persetujuan": "12/05/2025", "Bentuk Persetujuan": "dibacakan"})
+    writer.writerow({**declared, "Tanggal Persetujuan": "", "Bentuk Persetujuan": ""})
+    job = run(registry_sessions, fresh_uow, actor, out.getvalue().encode(),
+              declaration={"form": "easy_read", "given_on": "2025-04-30"})
+    assert job["counts"]["created"] == 2
+    with registry_sessions() as session:
+        got = {nik: (form, given_on.isoformat(), source, by) for nik, form, given_on, source, by in session.execute(
+            sa.select(Person.nik, Consent.form, Consent.given_on, Consent.source, Consent.recorded_by)
+            .join(Consent, Consent.person_id == Person.id))}
+    assert got[from_file["NIK"]] == ("read_aloud", "2025-05-12", "import_file", actor["user_id"])
+    assert got[declared["NIK"]] == ("easy_read", "2025-04-30", "import_declaration", actor["user_id"])
+
+
+@pytest.mark.parametrize(("declaration", "field"), [
+    ({"form": "lisan", "given_on": "2025-05-01"}, "consent_form"),
+    ({"form": "written"}, "consent_given_on"),
+    ({"form": "written", "given_on": "2099-01-01"}, "consent_given_on"),
+])
+def test_a_declaration_without_a_valid_form_and_date_is_refused_at_upload(uow, actor, declaration, field):
+    with pytest.raises(ValidationFailed) as refused:
+        imports.create_job(uow, "a.csv", to_csv([good_row(1)]), "valid_rows", actor, None, declaration)
+    assert field in refused.value.details
+
+
+# --- warnings, formulas without values, the guardian's relation -----------------------------------
+
+def test_a_bad_optional_phone_keeps_the_row_without_it_and_warns(registry_sessions, fresh_uow, actor):
+    row = {**good_row(1), "No HP": "12345"}
+    job = run(registry_sessions, fresh_uow, actor, to_csv([row]))
+    assert job["counts"] == {"rows": 1, "created": 1, "skipped_existing": 0, "errors": 0, "warnings": 1}
+    with registry_sessions() as session:
+        assert session.scalar(sa.select(Person.phone).where(Person.nik == row["NIK"])) is None
+    line = report(fresh_uow, job["id"])[1]
+    assert line[:3] == ["2", "No HP", "peringatan"] and "tetap diimpor" in line[3]
+
+
+def test_a_formula_without_a_saved_value_is_named_as_such(registry_sessions, fresh_uow, actor):
+    row = good_row(1)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append([row[h] for h in HEADERS])
+    sheet["B2"] = '=CONCATENATE("Peserta ", "Satu")'  # openpyxl saves formulas without a cached value
+    out = io.BytesIO()
+    workbook.save(out)
+    job = run(registry_sessions, fresh_uow, actor, out.getvalue(), filename="rumus.xlsx")
+    line = report(fresh_uow, job["id"])[1]
+    assert line[1] == "Nama Lengkap" and "rumus tanpa nilai" in line[3] and "wajib diisi" not in line[3]
+
+
+def test_a_guardian_without_a_relation_column_says_the_column_is_missing(registry_sessions, fresh_uow, actor):
+    minor = _bad("minor_wali_without_relation", good_row(3))
+    headers = [h for h in HEADERS if h != "Hubungan Wali"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=headers, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerow(minor)
+    job = run(registry_sessions, fresh_uow, actor, out.getvalue().encode())
+    assert report(fresh_uow, job["id"])[1][1] == "Hubungan Wali (kolom tidak ada)"

@@ -56,12 +56,7 @@ _SPELLED = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
 
 
 def parse_date(value: object, today: date) -> date:
-    if isinstance(value, datetime):
-        born = value.date()
-    elif isinstance(value, date):
-        born = value
-    else:
-        born = _date_from_text(str(value))
+    born = _date_value(value, "Tanggal lahir")
     if born > today:
         raise ValueError(f"Tanggal lahir {born:%d-%m-%Y} belum terjadi.")
     if today.year - born.year > OLDEST_PLAUSIBLE_AGE:
@@ -69,7 +64,22 @@ def parse_date(value: object, today: date) -> date:
     return born
 
 
-def _date_from_text(text: str) -> date:
+def parse_consent_date(value: object, today: date) -> date:
+    given = _date_value(value, "Tanggal persetujuan")
+    if given > today:
+        raise ValueError(f"Tanggal persetujuan {given:%d-%m-%Y} belum terjadi.")
+    return given
+
+
+def _date_value(value: object, label: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return _date_from_text(str(value), label)
+
+
+def _date_from_text(text: str, label: str) -> date:
     original = text.strip()
     # TTL columns hold "Malang, 12-03-1990": the date is what follows the last comma.
     candidate = original.rsplit(",", 1)[-1].strip().casefold()
@@ -86,7 +96,7 @@ def _date_from_text(text: str) -> date:
         except ValueError:
             pass
     raise ValueError(
-        f"Tanggal lahir '{original}' tidak valid; gunakan format DD/MM/YYYY, DD-MM-YYYY atau YYYY-MM-DD."
+        f"{label} '{original}' tidak valid; gunakan format DD/MM/YYYY, DD-MM-YYYY atau YYYY-MM-DD."
     )
 
 
@@ -122,3 +132,21 @@ def parse_consent(value: object) -> bool:
     if key in _NO:
         return False
     raise ValueError(f"Persetujuan '{value}' tidak dikenal; isi Ya atau Tidak.")
+
+
+# How field forms name the way consent was asked, as the registry's consent forms.
+_CONSENT_FORMS = {
+    "tertulis": "written", "ditandatangani": "written", "tandatangan": "written", "ttd": "written",
+    "formulir": "written", "written": "written",
+    "dibacakan": "read_aloud", "lisan": "read_aloud", "readaloud": "read_aloud",
+    "bahasaisyarat": "sign_language", "isyarat": "sign_language", "signlanguage": "sign_language",
+    "mudahdibaca": "easy_read", "easyread": "easy_read",
+}
+
+
+def parse_consent_form(value: object) -> str:
+    form = _CONSENT_FORMS.get(re.sub(r"[^a-z]", "", str(value).casefold()))
+    if form is None:
+        raise ValueError(f"Bentuk persetujuan '{value}' tidak dikenal; isi Tertulis, Dibacakan, Bahasa Isyarat "
+                         "atau Mudah Dibaca.")
+    return form

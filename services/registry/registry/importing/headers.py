@@ -21,6 +21,8 @@ FIELD_LABELS = {
     "guardian_phone": "HP Wali",
     "business_sector": "Bidang Usaha",
     "consent": "Persetujuan",
+    "consent_date": "Tanggal Persetujuan",
+    "consent_form": "Bentuk Persetujuan",
 }
 REQUIRED = ("nik", "name", "birth_date", "sex", "desa_code", "disability")
 
@@ -42,6 +44,8 @@ _SYNONYMS = {
     "guardian_phone": ["HP Wali", "No HP Wali", "Nomor HP Wali", "Telp Wali", "Telepon Wali", "No WA Wali"],
     "business_sector": ["Bidang Usaha", "Sektor Usaha", "Jenis Usaha", "Usaha"],
     "consent": ["Persetujuan", "Persetujuan Data", "Setuju", "Consent"],
+    "consent_date": ["Tanggal Persetujuan", "Tgl Persetujuan", "Tanggal Setuju"],
+    "consent_form": ["Bentuk Persetujuan", "Cara Persetujuan", "Media Persetujuan"],
 }
 
 # Abbreviations people mix freely in headers: "Nomor"/"No."/"Nmr", "Tanggal"/"Tgl", ...

@@ -1,4 +1,8 @@
-"""Rows out of an uploaded CSV or XLSX file, one at a time, so memory stays flat for any size."""
+"""Rows out of an uploaded CSV or XLSX file, one at a time, so memory stays flat for any size.
+
+Every limit (bytes, rows, columns, and for XLSX what the zip unpacks to and its shared strings) is
+checked as the file is read; `check_upload` does the cheap checks and reads only the header.
+"""
 from __future__ import annotations
 
 import codecs
@@ -11,48 +15,57 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
-import openpyxl
 from openpyxl.utils import get_column_letter
+
+from registry.importing.headers import map_headers
+from registry.importing.limits import Limits, SpreadsheetError
+from registry.importing.xlsx import HEADER_STRINGS, PackedStrings, RawCell, Workbook
+
+__all__ = ["Sheet", "SpreadsheetError", "check_upload", "iter_rows"]
 
 Row = dict[str, object]
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_BYTES = 64 * 1024
 
 
-class SpreadsheetError(ValueError):
-    """The file as a whole cannot be read; the message is for the person who uploaded it."""
-
-
 class Sheet:
-    """An open spreadsheet: `headers` from row 1, then iterate for (row_number, {header: value})."""
+    """An open spreadsheet: `headers` from row 1, then iterate for (row_number, {header: value}).
 
-    def __init__(self, source: str | os.PathLike | IO, filename: str | None = None):
+    Opening reads the header row only; the rest is read as it is iterated.
+    """
+
+    def __init__(self, source: str | os.PathLike | IO, filename: str | None = None, limits: Limits | None = None):
         self._closers: list = []
+        self.limits = limits or Limits()
         name = filename or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
         kind = os.path.splitext(str(name))[1].lower()
         try:
             if kind in (".csv", ".txt"):
-                self._rows = self._open_csv(source)
+                self._records = self._open_csv(source)
             elif kind in (".xlsx", ".xlsm"):
-                self._rows = self._open_xlsx(source)
+                self._records = self._open_xlsx(source)
             elif kind == ".xls":
                 raise SpreadsheetError(
                     "Format .xls (Excel 97-2003) tidak didukung; simpan ulang sebagai .xlsx atau .csv."
                 )
             else:
                 raise SpreadsheetError(f"Berkas '{name}' bukan .csv atau .xlsx.")
-            header_cells = next(self._rows, None)
+            number, header_cells = next(self._records, (None, ()))
+            if number != 1:  # the header is row 1; a sheet starting lower has none
+                header_cells = ()
+            self.headers = _header_names(header_cells)
+            self.limits.check_columns(len(self.headers))
         except BaseException:
             self.close()
             raise
-        self.headers = _header_names(header_cells or ())
         if not self.headers:
             self.close()
             raise SpreadsheetError("Berkas kosong: baris pertama harus berisi judul kolom.")
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         width = len(self.headers)
-        for row_number, cells in enumerate(self._rows, start=2):
+        for count, (row_number, cells) in enumerate(self._records, start=1):
+            self.limits.check_rows(count)
             cells = list(cells[:width]) + [None] * (width - len(cells))
             if all(_blank(v) for v in cells):
                 continue
@@ -68,31 +81,83 @@ class Sheet:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _open_csv(self, source) -> Iterator[list]:
+    def _open_csv(self, source) -> Iterator[tuple[int, list]]:
         if isinstance(source, (str, os.PathLike)):
             source = open(source, "rb")
             self._closers.append(source.close)
-        return _csv_records(_as_text(source))
+        return enumerate(_csv_records(_as_text(source)), start=1)
 
-    def _open_xlsx(self, source) -> Iterator[tuple]:
-        if not isinstance(source, (str, os.PathLike)) and not _seekable(source):
+    def _open_xlsx(self, source) -> Iterator[tuple[int, list]]:
+        if isinstance(source, (str, os.PathLike)):
+            source = open(source, "rb")
+            self._closers.append(source.close)
+        elif not _seekable(source):
             # A zip archive needs random access; spool it (to disk past a few MB).
             spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
             shutil.copyfileobj(source, spooled)
             spooled.seek(0)
             self._closers.append(spooled.close)
             source = spooled
-        try:
-            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        except Exception as exc:
-            raise SpreadsheetError("Berkas .xlsx tidak bisa dibuka; pastikan berkasnya tidak rusak.") from exc
-        self._closers.append(workbook.close)
-        # The first sheet rather than the active one: which tab was last looked at should not
-        # change what gets imported.
-        sheet = workbook.worksheets[0]
-        # Some generators write a wrong <dimension>; without a reset read-only mode trusts it.
-        sheet.reset_dimensions()
-        return sheet.iter_rows(values_only=True)
+        book = Workbook(source, self.limits)
+        self._closers.append(book.close)
+        self.limits.check_shared_strings(book.declared_string_count() or 0)
+        return _xlsx_records(book, self.limits)
+
+
+def _xlsx_records(book: Workbook, limits: Limits) -> Iterator[tuple[int, list]]:
+    """The header row with just the shared strings it needs, then the rest once all are loaded."""
+    rows = book.raw_rows()
+    first = next(rows, None)
+    if first is None:
+        return
+    number, cells = first
+    needed = max((int(text) for _, kind, text, _, _ in cells if kind == "s" and text and text.isdigit()),
+                  default=-1)
+    if needed >= HEADER_STRINGS:
+        raise SpreadsheetError("Baris judul kolom tidak terbaca; simpan ulang berkas di Excel lalu unggah lagi.")
+    header_strings = book.shared_strings(upto=needed) if needed >= 0 else PackedStrings()
+    yield number, _values(book, cells, header_strings, limits.max_columns + 1)
+    strings = book.shared_strings()
+    for number, cells in rows:
+        yield number, _values(book, cells, strings, limits.max_columns)
+
+
+def _values(book: Workbook, cells: list[RawCell], strings: PackedStrings, width: int) -> list:
+    """Cell values by column position; columns past `width` are not looked at."""
+    values: list = []
+    for cell in cells:
+        column = cell[0]
+        if column > width:
+            break
+        values.extend([None] * (column - 1 - len(values)))
+        if column > len(values):
+            values.append(book.value(cell, strings))
+    return values
+
+
+def check_upload(content: bytes, filename: str, limits: Limits) -> list[str]:
+    """What makes the upload unimportable, found cheaply: size, line count, zip directory, header row.
+
+    Reads the header only. Whatever can be counted only by reading everything (the rows of an
+    XLSX, shared strings a file does not announce) is checked by the import worker before it
+    registers anything.
+    """
+    try:
+        limits.check_bytes(len(content))
+        if os.path.splitext(filename)[1].lower() in (".csv", ".txt"):
+            lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+            limits.check_rows(lines - 1)
+        with Sheet(io.BytesIO(content), filename, limits) as sheet:
+            return map_headers(sheet.headers).problems()
+    except SpreadsheetError as problem:
+        return [str(problem)]
+
+
+def check_whole_file(source: IO[bytes], filename: str, limits: Limits) -> None:
+    """Read the file through once, raising SpreadsheetError at the first limit it breaks."""
+    with Sheet(source, filename, limits) as sheet:
+        for _ in sheet:
+            pass
 
 
 def iter_rows(source: str | os.PathLike | IO, filename: str | None = None) -> Iterator[tuple[int, Row]]:

@@ -1,4 +1,4 @@
-"""The import's rejected rows as a CSV people can open next to their spreadsheet and fix."""
+"""The import's problems (refused rows, and warnings on kept ones) as a CSV people open next to their sheet."""
 from __future__ import annotations
 
 import csv
@@ -6,14 +6,17 @@ import io
 from collections.abc import Iterable
 from typing import IO
 
-COLUMNS = ("Baris", "Kolom", "Pesan")
-# Cells starting with these run as formulas in Excel; headers and values come from uploads.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from inklusi_platform.spreadsheets import neutralise
+
+COLUMNS = ("Baris", "Kolom", "Tingkat", "Pesan")
+# The level as the report says it: an error refuses the row, a warning keeps it.
+LEVEL_WORDS = {"error": "galat", "warning": "peringatan"}
 
 
 def write_error_report_csv(errors: Iterable[tuple], fileobj: IO, delimiter: str = ",") -> int:
-    """Write (row, column, message) errors with a Baris,Kolom,Pesan header; returns rows written.
+    """Write (row, column, message[, level]) problems under a Baris,Kolom,Tingkat,Pesan header; returns the count.
 
+    Headers and messages quote the upload's cells, so every text is neutralised against formulas.
     A binary fileobj gets UTF-8 with a BOM so Excel shows Indonesian text correctly.
     """
     binary = not isinstance(fileobj, io.TextIOBase) and _is_binary(fileobj)
@@ -21,8 +24,9 @@ def write_error_report_csv(errors: Iterable[tuple], fileobj: IO, delimiter: str 
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
-    for row, column, message in errors:
-        writer.writerow(["" if row is None else row, _safe(column), _safe(message)])
+    for row, column, message, *level in errors:
+        level = level[0] if level else "error"
+        writer.writerow(["" if row is None else row, _safe(column), LEVEL_WORDS.get(level, level), _safe(message)])
         count += 1
     if binary:
         text.flush()
@@ -31,8 +35,7 @@ def write_error_report_csv(errors: Iterable[tuple], fileobj: IO, delimiter: str 
 
 
 def _safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise("" if value is None else str(value))
 
 
 def _is_binary(fileobj: IO) -> bool:

@@ -12,6 +12,7 @@ from registry.models.persons import ID, USER_ID, new_id
 
 MODES = ("all_or_nothing", "valid_rows")
 JOB_STATUSES = ("queued", "running", "done", "failed")
+LEVELS = ("error", "warning")
 FILE_PART_BYTES = 1024 * 1024
 
 
@@ -35,6 +36,7 @@ class ImportJob(Base):
     created_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     skipped_existing_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     error_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     # The caller's area restriction, applied to every row; null = unrestricted.
     areas: Mapped[list | None] = mapped_column(sa.JSON)
     requested_by: Mapped[str] = mapped_column(USER_ID)
@@ -43,6 +45,13 @@ class ImportJob(Base):
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The uploader's declaration that signed consent forms exist for the rows without a Persetujuan
+    # cell: {"form", "given_on", "declared_by", "declared_by_org", "declared_at"}; null = none made.
+    consent_declaration: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The claim of the worker running the job: renewed by its heartbeat; once expired another takes over.
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(100))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
 
 class ImportFile(Base):
@@ -63,7 +72,10 @@ class ImportRowError(Base):
     """One problem of one row, under the column header the uploader used."""
 
     __tablename__ = "import_row_errors"
-    __table_args__ = (sa.Index("ix_import_row_errors_job_row", "job_id", "row_number", "id"),)
+    __table_args__ = (
+        one_of("import_row_errors", "level", LEVELS),
+        sa.Index("ix_import_row_errors_job_row", "job_id", "row_number", "id"),
+    )
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
                                     autoincrement=True)
@@ -71,3 +83,5 @@ class ImportRowError(Base):
     row: Mapped[int] = mapped_column("row_number", sa.Integer)
     column: Mapped[str] = mapped_column("column_header", sa.String(200))
     message: Mapped[str] = mapped_column(sa.Text)
+    # A warning keeps the row (an invalid optional phone is left out); an error refuses it.
+    level: Mapped[str] = mapped_column(sa.String(10), default="error", server_default="error")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from inklusi_platform.contracts.registry import (  # noqa: F401  (re-exported for the registry's modules)
     CHANNELS,
     CONSENT_FORMS,
+    CONSENT_SOURCES,
     FORMATS,
     GIVERS,
     PERSON_STATUSES,
@@ -143,6 +144,7 @@ class Consent(Base):
     withdrawn_by: Mapped[str | None] = mapped_column(USER_ID)
     withdrawn_by_org: Mapped[str | None] = mapped_column(USER_ID)
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    source: Mapped[str] = mapped_column(sa.String(30), default="recorded", server_default="recorded")
 
 
 class PersonChange(Base):
