@@ -62,7 +62,8 @@ def error_response(exc: Exception, correlation_id: str, path: str) -> Response:
                 retry_after = str((exc.details or {}).get("retry_after", 5))
                 return problem_response(503, str(exc), correlation_id=correlation_id, instance=path,
                                         headers={"Retry-After": retry_after})
-            if isinstance(exc, errors.DomainError) and exc.details:
+            # Over RPC a missing `details` arrives as the string "None": only a mapping is passed on.
+            if isinstance(exc, errors.DomainError) and isinstance(exc.details, dict) and exc.details:
                 extra["errors" if status == 422 else "details"] = exc.details
             if isinstance(exc, ValidationError):
                 extra["errors"] = exc.messages
@@ -85,6 +86,8 @@ class GatewayWsgiApp:
         self.cors_origins = {o.strip() for o in origins.split(",") if o.strip()}
 
     def __call__(self, environ, start_response):
+        # eventlet ends every body itself (Content-Length or chunked), so werkzeug may read a chunked one.
+        environ.setdefault("wsgi.input_terminated", True)
         request = Request(environ, shallow=True)
         request.correlation_id = correlation_id_of(request)
         try:
@@ -124,6 +127,11 @@ class GatewayWsgiApp:
 class GatewayWebServer(WebServer):
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
+        from gateway.wire import ProblemProtocol  # problem+json even for what eventlet refuses itself
+
+        return super().get_wsgi_server(sock, wsgi_app, protocol=ProblemProtocol, debug=debug)
 
 
 class HttpEntrypoint(HttpRequestHandler):

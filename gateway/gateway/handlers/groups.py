@@ -25,21 +25,14 @@ from gateway.schemas.groups import (
     StatsOut,
     StatsQuery,
 )
-from inklusi_platform.errors import NotFound
 
 
 class GroupRoutes:
     def _pokja_in_scope(self, caller, pokja_id: str) -> dict:
-        pokja = self.registry.get_pokja(pokja_id)
-        if not caller.scope.allows(pokja["area_code"]):
-            raise NotFound("Pokja tidak ditemukan.")
-        return pokja
+        return self.guard.fetch_in_scope(self, caller, "pokja", pokja_id)
 
     def _paguyuban_in_scope(self, caller, paguyuban_id: str) -> dict:
-        paguyuban = self.registry.get_paguyuban(paguyuban_id)
-        if not caller.scope.allows(paguyuban["kecamatan_code"]):
-            raise NotFound("Paguyuban tidak ditemukan.")
-        return paguyuban
+        return self.guard.fetch_in_scope(self, caller, "paguyuban", paguyuban_id)
 
     @route("POST", "/v1/pokja", summary="Form a pokja", tag="pokja", permission="pokja:write", body=PokjaIn,
            response=PokjaOut, status=201)
@@ -107,10 +100,12 @@ class GroupRoutes:
         self._pokja_in_scope(caller, pokja_id)
         query = read_query(request, MembersQuery())
         members = self.registry.list_pokja_members(pokja_id, query["include_past"])
+        self.audit(caller, "read", "pokja_member", pokja_id)
         return json_response({"items": [MemberOut().dump(m) for m in members], "next_cursor": None})
 
     @route("POST", "/v1/pokja/<pokja_id>/members", summary="Add a registered person to a pokja", tag="pokja",
-           permission="pokja:write", body=MemberIn, response=MemberOut, status=201, errors=(404, 409))
+           permission="pokja:write", body=MemberIn, response=MemberOut, status=201, errors=(404, 409),
+           body_ids={"person_id": "person"})
     def add_pokja_member(self, request, pokja_id):
         caller = self.guard.caller(request, "pokja:write")
         self._pokja_in_scope(caller, pokja_id)
@@ -166,7 +161,8 @@ class GroupRoutes:
                               "next_cursor": result["next_cursor"]})
 
     @route("POST", "/v1/paguyuban/<paguyuban_id>/members", summary="Add a family member", tag="paguyuban",
-           permission="paguyuban:write", body=FamilyMemberIn, status=201, errors=(404,))
+           permission="paguyuban:write", body=FamilyMemberIn, status=201, errors=(404,),
+           body_ids={"cares_for": "person"})
     def add_paguyuban_member(self, request, paguyuban_id):
         caller = self.guard.caller(request, "paguyuban:write")
         self._paguyuban_in_scope(caller, paguyuban_id)
