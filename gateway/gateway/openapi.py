@@ -77,7 +77,10 @@ def build_document(routes: list[RouteDoc], server_url: str = "/") -> dict:
         if doc.paged or doc.query is not None:
             statuses.add(422)  # a cursor or an area the service cannot use
         for status in sorted(statuses):
-            operation["responses"][str(status)] = {"description": "Problem", "content": problem}
+            content = dict(problem)
+            if status in doc.own_body_on:
+                content[doc.content_type] = {"schema": {"type": "object"}}
+            operation["responses"][str(status)] = {"description": "Problem", "content": content}
         by_path.setdefault(openapi_path(doc.url), {})[doc.method.lower()] = operation
     for path, operations in by_path.items():
         spec.path(path=path, operations=operations)

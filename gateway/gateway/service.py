@@ -33,7 +33,7 @@ class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, Area
     notify = ServiceClient("notify")
 
     @route("GET", "/health", summary="The gateway and each service, up or down (200 or 503)", tag="health",
-           public=True, errors=(503,))
+           public=True, errors=(503,), own_body_on=(503,))
     def get_health(self, request):
         own = health_report(self.name, self.db, self.config["AMQP_URI"])
         clients = {name: getattr(self, name) for name in health.SERVICES}
