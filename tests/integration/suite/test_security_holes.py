@@ -73,7 +73,8 @@ def test_an_out_of_area_person_cannot_be_named_in_cares_for(two_persons, lawang_
     unknown = lawang_staff.post(url, json=member | {"cares_for": [UNKNOWN_ID]})
     assert outside.status_code == unknown.status_code == 422, outside.text
     assert set(outside.json()["errors"]) == set(unknown.json()["errors"]) == {"cares_for"}
-    mixed = lawang_staff.post(url, json=member | {"cares_for": [two_persons["lawang"]["id"], two_persons["batu"]["id"]]})
+    both = [two_persons["lawang"]["id"], two_persons["batu"]["id"]]
+    mixed = lawang_staff.post(url, json=member | {"cares_for": both})
     assert mixed.status_code == 422
     assert lawang_staff.post(url, json=member | {"cares_for": [two_persons["lawang"]["id"]]}).status_code == 201
 
