@@ -61,3 +61,15 @@ def test_compose_refuses_to_start_the_gateway_without_a_jwt_secret():
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "JWT_SECRET" in result.stderr
+
+
+def test_services_run_as_a_role_that_owns_nothing_and_migrate_as_the_owner(compose):
+    init = (ROOT / "deploy" / "postgres-init.sql").read_text()
+    for name in (*SCALABLE, "gateway"):
+        environment = compose["services"][name]["environment"]
+        runtime = environment["DATABASE_URL"].split("//")[1].split(":")[0]
+        owner = environment["MIGRATE_DATABASE_URL"].split("//")[1].split(":")[0]
+        assert runtime == f"{name}_app" and owner == f"{name}_owner"
+        assert f"CREATE DATABASE {name} OWNER {owner};" in init
+        assert f"CREATE ROLE {runtime} LOGIN" in init
+        assert compose["services"]["postgres"]["environment"]["POSTGRES_USER"] not in (runtime, owner)
