@@ -17,7 +17,7 @@ from gateway.access.roles import RoleBook
 from gateway.routes import routes_of
 from gateway.service import GatewayService
 from inklusi_platform.engines import make_engine
-from tests.integration.suite.conftest import BATU_DESA, LAWANG_DESA, person_payload
+from tests.integration.suite.conftest import BATU_DESA, LAWANG_DESA, comparable, person_payload
 from tests.support.fieldsheet import sheet
 from tests.support.gateway_fixtures import PASSWORD
 from tests.support.waiting import wait_for
@@ -29,13 +29,6 @@ PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 ROUTES = [doc for doc in routes_of(GatewayService) if not doc.public]
 PATH_ROUTES = [doc for doc in ROUTES if PARAM.search(doc.url)]
 BODY_ROUTES = [doc for doc in ROUTES if doc.body_ids]
-
-
-def comparable(response) -> dict:
-    body = response.json()
-    body.pop("correlation_id", None)
-    body.pop("instance", None)
-    return body
 
 
 @pytest.fixture

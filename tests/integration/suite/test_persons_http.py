@@ -58,8 +58,9 @@ def test_gateway_request_id_travels_into_the_event_and_its_consumer(
 def _notify_url(pg_database):
     # pg_database empties the database it returns; notify's was emptied when its service started.
     from tests.conftest import POSTGRES_URL
+    from tests.support.databases import database_name
 
-    return f"{POSTGRES_URL}/inklusi_test_notify"
+    return f"{POSTGRES_URL}/{database_name('notify')}"  # honours TEST_DB_PREFIX
 
 
 def test_every_personal_read_is_in_the_audit(two_persons, as_user):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from gateway.models import User
 from inklusi_platform.engines import make_engine
-from tests.integration.suite.conftest import LAWANG_DESA, person_payload
+from tests.integration.suite.conftest import LAWANG_DESA, comparable, person_payload
 from tests.support.fieldsheet import sheet
 from tests.support.gateway_fixtures import JWT_SECRET, PASSWORD
 from tests.support.waiting import wait_for
@@ -20,14 +20,6 @@ from tests.support.waiting import wait_for
 pytestmark = pytest.mark.integration
 
 UNKNOWN_ID = "00000000-0000-0000-0000-000000000000"
-
-
-def comparable(response) -> dict:
-    """A problem body without what must differ between two requests: their ids."""
-    body = response.json()
-    body.pop("correlation_id", None)
-    body.pop("instance", None)
-    return body
 
 
 @pytest.fixture
