@@ -112,7 +112,8 @@ class GroupRoutes:
 
         def produce():
             data = read_json(request, MemberIn())
-            member = self.registry.add_pokja_member(pokja_id, _jsonable(data), caller.actor())
+            member = self.registry.add_pokja_member(pokja_id, _jsonable(data), caller.actor(),
+                                                   caller.scope.filter_areas(None))
             self.audit(caller, "create", "pokja_member", pokja_id)
             return json_response(MemberOut().dump(member), status=201)
 
@@ -169,7 +170,8 @@ class GroupRoutes:
 
         def produce():
             data = read_json(request, FamilyMemberIn())
-            member = self.registry.add_paguyuban_member(paguyuban_id, _jsonable(data), caller.actor())
+            member = self.registry.add_paguyuban_member(paguyuban_id, _jsonable(data), caller.actor(),
+                                                       caller.scope.filter_areas(None))
             self.audit(caller, "create", "paguyuban_member", paguyuban_id)
             return json_response(member, status=201)
 

@@ -153,7 +153,8 @@ class PersonRoutes:
         caller = self.guard.caller(request, "persons:merge")
         self._person_in_scope(caller, person_id)
         data = read_json(request, MergeIn())  # merge_id was checked against the caller's area (body_ids)
-        kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor())
+        kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor(),
+                                          caller.scope.filter_areas(None))
         self.audit(caller, "update", "person", [person_id, data["merge_id"]], detail="merge")
         return record_response(person_view(kept, caller), kept)
 
