@@ -207,8 +207,9 @@ class GroupRoutes:
         caller = self.guard.caller(request, "paguyuban:read")
         self._paguyuban_in_scope(caller, paguyuban_id)
         query = read_query(request, PageQuery())
-        return json_response(self.registry.list_paguyuban_activities(paguyuban_id, query.get("limit"),
-                                                                     query.get("cursor")))
+        activities = self.registry.list_paguyuban_activities(paguyuban_id, query.get("limit"), query.get("cursor"))
+        self.audit(caller, "read", "paguyuban_activity", paguyuban_id)  # notes are free text about families
+        return json_response(activities)
 
     @route("GET", "/v1/stats/registry", summary="Aggregate counts; no personal records", tag="stats",
            permission="stats:read", query=StatsQuery, response=StatsOut)

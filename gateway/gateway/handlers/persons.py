@@ -165,6 +165,9 @@ class PersonRoutes:
         query = read_query(request, AreaPageQuery())
         result = self.registry.list_duplicate_flags(caller.scope.filter_areas(query.get("area")),
                                                     query.get("limit"), query.get("cursor"))
+        ids = [flag["id"] for flag in result["items"]]
+        if ids:  # who may be whose duplicate is about persons
+            self.audit(caller, "read", "duplicate_flag", ids)
         return json_response({"items": [DuplicateFlagOut().dump(f) for f in result["items"]],
                               "next_cursor": result["next_cursor"]})
 

@@ -165,10 +165,14 @@ def test_only_the_owner_or_an_admin_revokes_a_refresh_token(gateway, web_session
 
 # --- item 5: every response carrying personal data is audited ---------------------------------------
 
-def test_reading_pokja_members_is_audited(two_persons, lawang_staff, lawang_pokja, as_user):
-    lawang_staff.get(f"/v1/pokja/{lawang_pokja['id']}/members")
-    entries = as_user("admin").get("/v1/audit", params={"resource": "pokja_member"}).json()["items"]
-    assert any(e["action"] == "read" and e["resource_id"] == lawang_pokja["id"] for e in entries)
+def test_reading_pokja_members_and_paguyuban_activities_is_audited(
+        two_persons, lawang_staff, lawang_pokja, lawang_paguyuban, as_user):
+    for path, resource, record_id in ((f"/v1/pokja/{lawang_pokja['id']}/members", "pokja_member", lawang_pokja["id"]),
+                                      (f"/v1/paguyuban/{lawang_paguyuban['id']}/activities", "paguyuban_activity",
+                                       lawang_paguyuban["id"])):
+        assert lawang_staff.get(path).status_code == 200
+        entries = as_user("admin").get("/v1/audit", params={"resource": resource}).json()["items"]
+        assert any(e["action"] == "read" and e["resource_id"] == record_id for e in entries), resource
 
 
 def test_reading_an_import_error_report_is_audited(gateway, registry_service, lawang_staff, as_user):
