@@ -3,8 +3,8 @@
 A token is signed for 15 minutes, but an account can be deactivated or deleted sooner. Looking the
 account up on every request would cost a database round trip on the hottest path (issue 10 measured
 it at 1,500 requests/s), so each answer is kept for `ttl_seconds` (1 s by default) per gateway
-process: a deactivated account's tokens stop working within that second on every replica, and at
-once on the process that deactivated it (`forget`).
+process: a deactivated or deleted account's tokens stop working within that second on every replica.
+Accounts are changed from the command line, in another process, so there is nothing to signal here.
 """
 import time
 from collections import OrderedDict
@@ -39,9 +39,6 @@ class AccountCheck:
             while len(self.known) > MAX_ENTRIES:
                 self.known.popitem(last=False)
         return active
-
-    def forget(self, kind: str, subject: str) -> None:
-        self.known.pop((kind, subject), None)
 
     def _lookup(self, kind: str, subject: str) -> bool:
         self.lookups += 1
