@@ -180,6 +180,8 @@ class Guard(DependencyProvider):
             return
         problems = {}
         for field, kind in body_ids.items():
+            if kind is None:
+                continue
             value = data.get(field)
             ids = [value] if isinstance(value, str) else value if isinstance(value, list) else []
             if len(ids) > MAX_BODY_IDS:

@@ -33,7 +33,9 @@ class RouteDoc:
     content_type: str = "application/json"
     # statuses answered with this operation's own body rather than a problem (health's 503 report)
     own_body_on: tuple[int, ...] = field(default=())
-    # body field -> kind of record its id (or list of ids) names, e.g. {"person_id": "person"}; see guard.REACHABLE
+    # body field -> kind of record its id (or list of ids) names, e.g. {"person_id": "person"}; see guard.REACHABLE.
+    # None marks an id of a record without an area of its own (a venue, a programme): its service checks it.
+    # Every body field named *_id or *_ids must be declared (tests/integration/suite/test_authorisation_walk.py).
     body_ids: dict = field(default_factory=dict, hash=False, compare=False)
 
 
