@@ -12,8 +12,9 @@ COPY lib ./lib
 COPY ${SERVICE_PATH} ./service
 RUN pip install ./lib ./service \
     && useradd --system --uid 10001 inklusi \
-    && mkdir -p /var/lib/inklusi/funding-documents && chown -R inklusi /var/lib/inklusi
-# A new named volume copies the ownership of the folder it is mounted on, so funding can write its documents.
+    && mkdir -p /var/lib/inklusi/funding-documents /var/lib/inklusi/audit-spool && chown -R inklusi /var/lib/inklusi
+# A new named volume copies the ownership of the folder it is mounted on, so funding can write its
+# documents and the gateway its audit spool.
 USER inklusi
 
 # Migrations take a PostgreSQL advisory lock, so replicas starting together do not race.

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from gateway.access.lockout import LockoutPolicy, LockoutState
 from gateway.access.passwords import check_password_policy, hash_password, verify_password
 from gateway.access.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
-from gateway.models import Client, Organisation, RefreshToken, User
-from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
+from gateway.models import Client, LoginThrottle, Organisation, RefreshToken, User
+from inklusi_platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from inklusi_platform.regions import regions
 
 ORGANISATION_KINDS = ("ngo", "ppd", "dinsos", "partner_ngo", "forum", "partner_system")
@@ -133,6 +134,15 @@ def reset_password(session, username: str, password: str) -> None:
     revoke_all(session, user.id)
 
 
+def deactivate_user(session, username: str) -> None:
+    """The account can no longer log in, refresh, or use an access token it still holds."""
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"Pengguna {username} tidak ada")
+    user.active = False
+    revoke_all(session, user.id)
+
+
 def _state(account) -> LockoutState:
     return LockoutState(failures=account.failed_logins or 0, first_failure_at=_aware(account.first_failure_at),
                         locked_until=_aware(account.locked_until))
@@ -144,36 +154,56 @@ def _store(account, state: LockoutState) -> None:
     account.locked_until = state.locked_until
 
 
+LOCKED = "Akun terkunci sementara karena terlalu banyak percobaan gagal."
+
+
 def _check_secret(account, secret_hash: str, given: str, policy: LockoutPolicy, now: datetime) -> None:
     state = _state(account)
     if policy.is_locked(state, now):
-        raise LoginRefused("Akun terkunci sementara karena terlalu banyak percobaan gagal.",
-                           policy.locked_until(state))
-    if not account.active or not verify_password(secret_hash, given):
+        raise LoginRefused(LOCKED, policy.locked_until(state))
+    # The hash is checked even for a disabled account or an unknown name: the time taken names no one.
+    valid = verify_password(secret_hash, given) and account.active
+    if not valid:
         state = policy.register_failure(state, now)
         _store(account, state)
         if policy.is_locked(state, now):
-            raise LoginRefused("Akun terkunci sementara karena terlalu banyak percobaan gagal.",
-                               policy.locked_until(state))
+            raise LoginRefused(LOCKED, policy.locked_until(state))
         raise LoginRefused("Nama pengguna atau kata sandi salah.")
     _store(account, policy.register_success(state))
 
 
+def _throttle(session, key: str, policy: LockoutPolicy, now: datetime) -> LoginThrottle:
+    """The failure count of a name no account has; old streaks are swept so the table stays small."""
+    session.execute(sa.delete(LoginThrottle).where(
+        LoginThrottle.first_failure_at < now - policy.window - policy.lock_for))
+    throttle = session.get(LoginThrottle, key)
+    if throttle is None:
+        throttle = LoginThrottle(key=key, failed_logins=0)
+        try:
+            with session.begin_nested():
+                session.add(throttle)
+        except IntegrityError:  # a concurrent attempt under the same name made it first
+            throttle = session.get(LoginThrottle, key)
+    return throttle
+
+
 def authenticate_user(session, username: str, password: str, policy: LockoutPolicy) -> Principal:
     user = session.scalar(sa.select(User).where(User.username == username))
+    now = _now()
     if user is None:
-        verify_password(_dummy_hash(), password)  # same work as a real check, so timing names no usernames
-        raise LoginRefused("Nama pengguna atau kata sandi salah.")
-    _check_secret(user, user.password_hash, password, policy, _now())
+        # An unknown name locks exactly like a real one, so a 423 does not reveal who has an account.
+        # (A throttle is never active, so this always refuses.)
+        _check_secret(_throttle(session, f"user:{username}", policy, now), _dummy_hash(), password, policy, now)
+    _check_secret(user, user.password_hash, password, policy, now)
     return Principal("user", user.id, user.org_id, list(user.roles), list(user.areas), user.full_name)
 
 
 def authenticate_client(session, client_id: str, secret: str, policy: LockoutPolicy) -> Principal:
     client = session.get(Client, client_id)
+    now = _now()
     if client is None:
-        verify_password(_dummy_hash(), secret)
-        raise LoginRefused("Klien atau rahasia salah.")
-    _check_secret(client, client.secret_hash, secret, policy, _now())
+        _check_secret(_throttle(session, f"client:{client_id}", policy, now), _dummy_hash(), secret, policy, now)
+    _check_secret(client, client.secret_hash, secret, policy, now)
     return Principal("client", client.id, client.org_id, list(client.roles), list(client.areas), client.name)
 
 
@@ -186,31 +216,47 @@ def principal_of(session, kind: str, subject: str) -> Principal:
     return Principal(kind, account.id, account.org_id, list(account.roles), list(account.areas), name)
 
 
-def issue_tokens(session, issuer: TokenIssuer, principal: Principal, refresh_days: int) -> dict:
+def issue_tokens(session, issuer: TokenIssuer, principal: Principal, refresh_days: int,
+                 family_id: str | None = None) -> dict:
     token, expires_at = issuer.issue_access(principal.subject, principal.kind, principal.org_id, principal.roles,
                                             principal.areas)
     plain, digest = new_refresh_token()
     now = _now()
     session.add(RefreshToken(token_hash=digest, subject_kind=principal.kind, subject_id=principal.subject,
-                             issued_at=now, expires_at=now + timedelta(days=refresh_days)))
+                             family_id=family_id or str(uuid.uuid4()), issued_at=now,
+                             expires_at=now + timedelta(days=refresh_days)))
     return {"access_token": token, "token_type": "Bearer",
             "expires_in": int((_aware(expires_at) - now).total_seconds()), "refresh_token": plain}
 
 
 def refresh(session, issuer: TokenIssuer, plain: str, refresh_days: int) -> dict:
-    """Rotate: the old refresh token is revoked and a new pair issued."""
+    """Rotate: the old refresh token is revoked and a new pair issued, in the same family.
+
+    A revoked token presented again means two parties hold the family (one of them stole it): the
+    whole family is revoked, so the thief's newer token dies too. The caller commits that even though
+    the request is refused.
+    """
     stored = session.scalar(sa.select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(plain)))
     now = _now()
+    if stored is not None and stored.revoked_at is not None and stored.family_id:
+        session.execute(sa.update(RefreshToken).where(
+            RefreshToken.family_id == stored.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
     if stored is None or stored.revoked_at is not None or _aware(stored.expires_at) <= now:
         raise LoginRefused("Refresh token tidak berlaku; masuk kembali.")
     stored.revoked_at = now
     return issue_tokens(session, issuer, principal_of(session, stored.subject_kind, stored.subject_id),
-                        refresh_days)
+                        refresh_days, family_id=stored.family_id)
 
 
-def revoke(session, plain: str) -> bool:
+def revoke(session, plain: str, owner: tuple[str, str] | None = None) -> bool:
+    """Revoke a refresh token. With `owner` (kind, subject) only that subject's own token (403 for
+    another's); None is an administrator's revoke. An unknown token changes nothing (False)."""
     stored = session.scalar(sa.select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(plain)))
-    if stored is None or stored.revoked_at is not None:
+    if stored is None:
+        return False
+    if owner is not None and (stored.subject_kind, stored.subject_id) != owner:
+        raise Forbidden("Anda hanya dapat mencabut refresh token milik Anda sendiri.")
+    if stored.revoked_at is not None:
         return False
     stored.revoked_at = _now()
     return True

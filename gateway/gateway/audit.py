@@ -248,9 +248,9 @@ def list_entries(session, filters: dict, limit=None, cursor=None) -> dict:
         query = query.where(AuditEntry.at >= filters["since"])
     if filters.get("until"):
         query = query.where(AuditEntry.at < filters["until"])
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, id=int)  # a cursor is client input: {"id": [1]} must be a 422, not a 500
     if after:
-        query = query.where(AuditEntry.id < int(after.get("id", 0)))
+        query = query.where(AuditEntry.id < after["id"])
     rows = session.scalars(query.limit(limit + 1)).all()
     return page([as_dict(row) for row in rows], limit, lambda item: {"id": item["id"]})
 

@@ -52,6 +52,11 @@ def add_commands(commands) -> None:
     revoke.add_argument("subject", help="username or client id")
     revoke.set_defaults(handler=_revoke)
 
+    deactivate = sub.add_parser("deactivate", help="disable a user: no login, no refresh, and access tokens "
+                                                   "stop working within ACCOUNT_CHECK_SECONDS")
+    deactivate.add_argument("username")
+    deactivate.set_defaults(handler=_deactivate)
+
     sub.add_parser("list-users", help="users with their roles and areas").set_defaults(handler=_list_users)
 
     sub.add_parser("bootstrap-admin", help="on first start: a local admin, printed once").set_defaults(
@@ -124,6 +129,10 @@ def _revoke(args, config):
         print(f"revoked {count} refresh token(s)")
 
     return _run(config, work)
+
+
+def _deactivate(args, config):
+    return _run(config, lambda s: accounts.deactivate_user(s, args.username))
 
 
 def _list_users(args, config):

@@ -67,7 +67,8 @@ def error_response(exc: Exception, correlation_id: str, path: str) -> Response:
                 retry_after = str((exc.details or {}).get("retry_after", 5))
                 return problem_response(503, str(exc), correlation_id=correlation_id, instance=path,
                                         headers={"Retry-After": retry_after})
-            if isinstance(exc, errors.DomainError) and exc.details:
+            # Over RPC a missing `details` arrives as the string "None": only a mapping is passed on.
+            if isinstance(exc, errors.DomainError) and isinstance(exc.details, dict) and exc.details:
                 extra["errors" if status == 422 else "details"] = exc.details
             if isinstance(exc, ValidationError):
                 extra["errors"] = exc.messages
@@ -91,6 +92,8 @@ class GatewayWsgiApp:
 
     def __call__(self, environ, start_response):
         started = time.monotonic()
+        # eventlet ends every body itself (Content-Length or chunked), so werkzeug may read a chunked one.
+        environ.setdefault("wsgi.input_terminated", True)
         request = Request(environ, shallow=True)
         request.correlation_id = correlation_id_of(request)
         route = "-"
@@ -140,6 +143,11 @@ class GatewayWebServer(WebServer):
         self._is_accepting = False
         self._gt.kill()
         self._sock.close()
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
+        from gateway.wire import ProblemProtocol  # problem+json even for what eventlet refuses itself
+
+        return super().get_wsgi_server(sock, wsgi_app, protocol=ProblemProtocol, debug=debug)
 
 
 class HttpEntrypoint(HttpRequestHandler):

@@ -61,9 +61,24 @@ class RefreshToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # only the hash is kept
     subject_kind: Mapped[str] = mapped_column(sa.String(10))  # user | client
     subject_id: Mapped[str] = mapped_column(sa.String(80), index=True)
+    # Every token rotated from one login shares it: reuse of a rotated token revokes the whole family.
+    family_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Failed logins under a name no account has, counted like an account's so both lock alike."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)  # user:<name> | client:<id>
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    active = False  # never an account: a login under this name always fails
 
 
 class AuditEntry(Base):

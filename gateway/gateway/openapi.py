@@ -23,8 +23,15 @@ class ProblemSchema(Schema):
     detail = fields.String()
     instance = fields.String()
     correlation_id = fields.String()
-    errors = fields.Dict()
-    details = fields.Dict()
+    errors = fields.Dict(metadata={"description": "422 and 400: field name -> messages."})
+    details = fields.Dict(metadata={"description": "409 and others: what the refusal is about (ids, a status)."})
+    existing = fields.String(metadata={"description": "409 on a second NIK: a link to the existing record, "
+                                                      "only when the caller may read it."})
+
+
+# What any operation may answer whatever it declares: a malformed request (400), an over-long URL (414),
+# a crash (500), a service or database that is away (503) or slow (504).
+ALWAYS = {400, 414, 500, 503, 504}
 
 
 def openapi_path(url: str) -> str:
@@ -57,14 +64,23 @@ def build_document(routes: list[RouteDoc], server_url: str = "/") -> dict:
                                                        "content": {doc.content_type: {"schema": schema}}}
         else:
             operation["responses"][str(doc.status)] = {"description": "OK"}
-        statuses = set(doc.errors) | {400, 500}
+        statuses = set(doc.errors) | ALWAYS
         if not doc.public:
             operation["security"] = [{"bearer": []}]
             statuses |= {401, 403}
+        if _PARAM.search(doc.url):
+            statuses.add(404)  # an id nobody has, or one outside the caller's area: the same answer
         if doc.body is not None:
             statuses |= {413, 415, 422}
+        if doc.method == "POST" and not doc.public:
+            statuses |= {409, 422}  # an Idempotency-Key still in use (409) or reused for another body (422)
+        if doc.paged or doc.query is not None:
+            statuses.add(422)  # a cursor or an area the service cannot use
         for status in sorted(statuses):
-            operation["responses"][str(status)] = {"description": "Problem", "content": problem}
+            content = dict(problem)
+            if status in doc.own_body_on:
+                content[doc.content_type] = {"schema": {"type": "object"}}
+            operation["responses"][str(status)] = {"description": "Problem", "content": content}
         by_path.setdefault(openapi_path(doc.url), {})[doc.method.lower()] = operation
     for path, operations in by_path.items():
         spec.path(path=path, operations=operations)

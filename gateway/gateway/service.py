@@ -35,7 +35,7 @@ class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, Area
     notify = ServiceClient("notify")
 
     @route("GET", "/health", summary="The gateway and each service, up or down (200 or 503)", tag="health",
-           public=True, errors=(503,))
+           public=True, errors=(503,), own_body_on=(503,))
     def get_health(self, request):
         own = self.readiness  # kept fresh in the background: this request opens no connection of its own
         clients = {name: getattr(self, name) for name in health.SERVICES}

@@ -52,7 +52,11 @@ def _serve(args, config):
 
 
 def _migrate(args, config):
-    migrations.upgrade(args.package, config["DATABASE_URL"])
+    owner_url = config.get("MIGRATE_DATABASE_URL") or config["DATABASE_URL"]
+    migrations.upgrade(args.package, owner_url)
+    runtime_role = migrations.runtime_role(owner_url, config["DATABASE_URL"])
+    if runtime_role:
+        migrations.grant_runtime(owner_url, runtime_role)
     queues = topology.declare_service_topology(args.service_cls, config["AMQP_URI"])
     print(f"{args.service_cls.name}: database at head; declared {len(queues)} queues")
 

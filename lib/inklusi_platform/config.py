@@ -10,6 +10,9 @@ VARIABLES = {
     "DATA_DIR": ("./data", "Folder for the SQLite files used when no database URL is set."),
     "<SERVICE>_DATABASE_URL": ("", "Database of one service, e.g. REGISTRY_DATABASE_URL; wins over DATABASE_URL."),
     "DATABASE_URL": ("sqlite:///$DATA_DIR/<service>.db", "Database of the service in this process."),
+    "<SERVICE>_MIGRATE_DATABASE_URL": ("the runtime URL", "The same database as the table owner, for `migrate` only; "
+                                       "the runtime URL's role then gets only the grants it needs."),
+    "ACCOUNT_CHECK_SECONDS": ("1.0", "How long the gateway trusts its last look at an account (active or not)."),
     "LOG_LEVEL": ("INFO", "Level of the JSON logs written to stdout."),
     "MAX_WORKERS": ("10", "Concurrent workers per service process; also the AMQP prefetch."),
     "EVENT_MAX_ATTEMPTS": ("5", "Deliveries of an event before it is dead-lettered."),
@@ -48,11 +51,19 @@ def database_url(service: str, env=os.environ) -> str:
     return f"sqlite:///{data_dir / (service + '.db')}"
 
 
+def migrate_database_url(service: str, env=os.environ) -> str:
+    """The table owner's URL for migrations: <SERVICE>_MIGRATE_DATABASE_URL, MIGRATE_DATABASE_URL or the runtime one."""
+    return (env.get(f"{service.upper()}_MIGRATE_DATABASE_URL") or env.get("MIGRATE_DATABASE_URL")
+            or database_url(service, env))
+
+
 def service_config(service: str, env=os.environ) -> dict:
     """The nameko config dict of one service."""
     return {
         "AMQP_URI": env.get("AMQP_URI", DEFAULT_AMQP_URI),
         "DATABASE_URL": database_url(service, env),
+        "MIGRATE_DATABASE_URL": migrate_database_url(service, env),
+        "ACCOUNT_CHECK_SECONDS": float(env.get("ACCOUNT_CHECK_SECONDS", "1.0")),
         "DATA_DIR": env.get("DATA_DIR", "./data"),
         "SERIALIZER": "json",
         "max_workers": int(env.get("MAX_WORKERS", "10")),

@@ -2,6 +2,7 @@
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from inklusi_platform import tables
 from inklusi_platform.engines import make_engine
@@ -16,6 +17,39 @@ def alembic_config(package: str, url: str) -> Config:
 
 def upgrade(package: str, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(package, url), revision)
+
+
+# Tables the runtime role may only read and append to: not even a compromised service can rewrite them.
+APPEND_ONLY = ("audit_entries",)
+
+
+def runtime_role(owner_url: str, runtime_url: str) -> str | None:
+    """The role a service runs as, when it is not the owner that migrates (PostgreSQL only)."""
+    owner, runtime = make_url(owner_url), make_url(runtime_url)
+    if owner.get_backend_name() != "postgresql" or not runtime.username or runtime.username == owner.username:
+        return None
+    return runtime.username
+
+
+def grant_runtime(owner_url: str, role: str) -> None:
+    """What the runtime role needs and nothing more: rows of the service's tables, never their schema.
+
+    It owns no table, so it cannot ALTER, DROP, TRUNCATE or disable a trigger; on append-only tables it
+    may only SELECT and INSERT. Run after every upgrade, so new tables are granted too.
+    """
+    engine = make_engine(owner_url)
+    with engine.begin() as connection:
+        quoted = connection.dialect.identifier_preparer.quote(role)
+        connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
+        connection.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}"))
+        connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"))
+        connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+        existing = set(connection.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        for table in APPEND_ONLY:
+            if table in existing:
+                connection.execute(text(f"REVOKE UPDATE, DELETE ON {table} FROM {quoted}"))
+    engine.dispose()
 
 
 def make_revision(package: str, url: str, message: str) -> None:

@@ -40,6 +40,11 @@ def covers(area_code: str, target_code: str) -> bool:
     return target_code == area_code or target_code.startswith(area_code + ".")
 
 
+def in_areas(code: str | None, areas: list[str] | None) -> bool:
+    """Whether a record whose own area is `code` lies in one of `areas`; None means unrestricted."""
+    return areas is None or any(covers(area, code) for area in areas if code)
+
+
 def name_key(name: str) -> str:
     """Comparable form of a place name: accents, case, punctuation and spacing ignored."""
     text = unicodedata.normalize("NFKD", name)

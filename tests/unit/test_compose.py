@@ -92,3 +92,15 @@ def test_imports_run_in_a_worker_of_their_own_on_the_registry_database(compose):
     assert "container_name" not in worker and "ports" not in worker  # --scale import-worker=N
     procfile = (ROOT / "Procfile").read_text()
     assert "import-worker: python -m registry import-worker" in procfile
+
+
+def test_services_run_as_a_role_that_owns_nothing_and_migrate_as_the_owner(compose):
+    init = (ROOT / "deploy" / "postgres-init.sql").read_text()
+    for name in (*SCALABLE, "gateway"):
+        environment = compose["services"][name]["environment"]
+        runtime = environment["DATABASE_URL"].split("//")[1].split(":")[0]
+        owner = environment["MIGRATE_DATABASE_URL"].split("//")[1].split(":")[0]
+        assert runtime == f"{name}_app" and owner == f"{name}_owner"
+        assert f"CREATE DATABASE {name} OWNER {owner};" in init
+        assert f"CREATE ROLE {runtime} LOGIN" in init
+        assert compose["services"]["postgres"]["environment"]["POSTGRES_USER"] not in (runtime, owner)

@@ -41,11 +41,13 @@ class AuthRoutes:
         self.audit(_AsCaller(principal), "login", "session", principal.subject)
         return json_response(tokens, headers={"Cache-Control": "no-store"})
 
-    @route("POST", "/v1/auth/revoke", summary="Revoke a refresh token", tag="auth", body=RevokeIn, status=204)
+    @route("POST", "/v1/auth/revoke", summary="Revoke a refresh token", tag="auth", body=RevokeIn, status=204,
+           errors=(403,))
     def revoke_token(self, request):
         caller = self.guard.caller(request)
         data = read_json(request, RevokeIn())
-        accounts.revoke(self.db.session, data["refresh_token"])
+        owner = None if caller.can("accounts:manage") else (caller.kind, caller.subject)
+        accounts.revoke(self.db.session, data["refresh_token"], owner)
         self.audit(caller, "delete", "refresh_token", caller.subject)
         return Response(status=204)
 

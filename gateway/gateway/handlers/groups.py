@@ -26,21 +26,14 @@ from gateway.schemas.groups import (
     StatsQuery,
 )
 from gateway.stats_files import stats_file
-from inklusi_platform.errors import NotFound
 
 
 class GroupRoutes:
     def _pokja_in_scope(self, caller, pokja_id: str) -> dict:
-        pokja = self.registry.get_pokja(pokja_id)
-        if not caller.scope.allows(pokja["area_code"]):
-            raise NotFound("Pokja tidak ditemukan.")
-        return pokja
+        return self.guard.fetch_in_scope(self, caller, "pokja", pokja_id)
 
     def _paguyuban_in_scope(self, caller, paguyuban_id: str) -> dict:
-        paguyuban = self.registry.get_paguyuban(paguyuban_id)
-        if not caller.scope.allows(paguyuban["kecamatan_code"]):
-            raise NotFound("Paguyuban tidak ditemukan.")
-        return paguyuban
+        return self.guard.fetch_in_scope(self, caller, "paguyuban", paguyuban_id)
 
     @route("POST", "/v1/pokja", summary="Form a pokja", tag="pokja", permission="pokja:write", body=PokjaIn,
            response=PokjaOut, status=201)
@@ -108,17 +101,20 @@ class GroupRoutes:
         self._pokja_in_scope(caller, pokja_id)
         query = read_query(request, MembersQuery())
         members = self.registry.list_pokja_members(pokja_id, query["include_past"])
+        self.audit(caller, "read", "pokja_member", pokja_id)
         return json_response({"items": [MemberOut().dump(m) for m in members], "next_cursor": None})
 
     @route("POST", "/v1/pokja/<pokja_id>/members", summary="Add a registered person to a pokja", tag="pokja",
-           permission="pokja:write", body=MemberIn, response=MemberOut, status=201, errors=(404, 409))
+           permission="pokja:write", body=MemberIn, response=MemberOut, status=201, errors=(404, 409),
+           body_ids={"person_id": "person"})
     def add_pokja_member(self, request, pokja_id):
         caller = self.guard.caller(request, "pokja:write")
         self._pokja_in_scope(caller, pokja_id)
 
         def produce():
             data = read_json(request, MemberIn())
-            member = self.registry.add_pokja_member(pokja_id, _jsonable(data), caller.actor())
+            member = self.registry.add_pokja_member(pokja_id, _jsonable(data), caller.actor(),
+                                                   caller.scope.filter_areas(None))
             self.audit(caller, "create", "pokja_member", pokja_id)
             return json_response(MemberOut().dump(member), status=201)
 
@@ -167,14 +163,16 @@ class GroupRoutes:
                               "next_cursor": result["next_cursor"]})
 
     @route("POST", "/v1/paguyuban/<paguyuban_id>/members", summary="Add a family member", tag="paguyuban",
-           permission="paguyuban:write", body=FamilyMemberIn, status=201, errors=(404,))
+           permission="paguyuban:write", body=FamilyMemberIn, status=201, errors=(404,),
+           body_ids={"cares_for": "person"})
     def add_paguyuban_member(self, request, paguyuban_id):
         caller = self.guard.caller(request, "paguyuban:write")
         self._paguyuban_in_scope(caller, paguyuban_id)
 
         def produce():
             data = read_json(request, FamilyMemberIn())
-            member = self.registry.add_paguyuban_member(paguyuban_id, _jsonable(data), caller.actor())
+            member = self.registry.add_paguyuban_member(paguyuban_id, _jsonable(data), caller.actor(),
+                                                       caller.scope.filter_areas(None))
             self.audit(caller, "create", "paguyuban_member", paguyuban_id)
             return json_response(member, status=201)
 
@@ -210,8 +208,9 @@ class GroupRoutes:
         caller = self.guard.caller(request, "paguyuban:read")
         self._paguyuban_in_scope(caller, paguyuban_id)
         query = read_query(request, PageQuery())
-        return json_response(self.registry.list_paguyuban_activities(paguyuban_id, query.get("limit"),
-                                                                     query.get("cursor")))
+        activities = self.registry.list_paguyuban_activities(paguyuban_id, query.get("limit"), query.get("cursor"))
+        self.audit(caller, "read", "paguyuban_activity", paguyuban_id)  # notes are free text about families
+        return json_response(activities)
 
     @route("GET", "/v1/stats/registry", summary="Aggregate counts; no personal records", tag="stats",
            permission="stats:read", query=StatsQuery, response=StatsOut)

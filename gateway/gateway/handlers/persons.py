@@ -18,7 +18,7 @@ from gateway.schemas.registry import (
     PersonPatch,
     PersonQuery,
 )
-from inklusi_platform.errors import Conflict, NotFound
+from inklusi_platform.errors import Conflict
 
 FILTERS = ("q", "nik", "birth_date", "category", "status", "sex", "kecamatan_code", "desa_code")
 
@@ -26,15 +26,7 @@ FILTERS = ("q", "nik", "birth_date", "category", "status", "sex", "kecamatan_cod
 class PersonRoutes:
     def _person_in_scope(self, caller, person_id: str) -> dict:
         """The record, if the caller's area holds it; otherwise 404, so its existence does not leak."""
-        try:
-            person = self.registry.get_person(person_id)
-        except NotFound:
-            self.audit(caller, "read", "person", person_id, outcome="not_found")
-            raise
-        if not caller.scope.allows(person["desa_code"]):
-            self.audit(caller, "read", "person", person_id, outcome="denied", detail="di luar wilayah")
-            raise NotFound("Data orang ini tidak ditemukan.")
-        return person
+        return self.guard.fetch_in_scope(self, caller, "person", person_id, audit_as="person")
 
     def _require_area(self, caller, area_code: str):
         if not caller.scope.allows(area_code):
@@ -117,7 +109,7 @@ class PersonRoutes:
         return json_response({"items": [ConsentOut().dump(c) for c in consents], "next_cursor": None})
 
     @route("POST", "/v1/persons/<person_id>/consents", summary="Record a consent", tag="persons",
-           permission="persons:write", body=ConsentIn, response=ConsentOut, status=201, errors=(404,))
+           permission="persons:write", body=ConsentIn, response=ConsentOut, status=201, errors=(404, 409))
     def create_consent(self, request, person_id):
         caller = self.guard.caller(request, "persons:write")
         self._person_in_scope(caller, person_id)
@@ -159,13 +151,14 @@ class PersonRoutes:
         return json_response({"items": items, "next_cursor": result["next_cursor"]})
 
     @route("POST", "/v1/persons/<person_id>/merge", summary="Fold a duplicate record into this one",
-           tag="persons", permission="persons:merge", body=MergeIn, response=PersonOut, errors=(404, 409))
+           tag="persons", permission="persons:merge", body=MergeIn, response=PersonOut, errors=(404, 409),
+           body_ids={"merge_id": "person"})
     def merge_persons(self, request, person_id):
         caller = self.guard.caller(request, "persons:merge")
         self._person_in_scope(caller, person_id)
-        data = read_json(request, MergeIn())
-        self._person_in_scope(caller, data["merge_id"])
-        kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor())
+        data = read_json(request, MergeIn())  # merge_id was checked against the caller's area (body_ids)
+        kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor(),
+                                          caller.scope.filter_areas(None))
         self.audit(caller, "update", "person", [person_id, data["merge_id"]], detail="merge")
         return record_response(person_view(kept, caller), kept)
 
@@ -176,6 +169,9 @@ class PersonRoutes:
         query = read_query(request, AreaPageQuery())
         result = self.registry.list_duplicate_flags(caller.scope.filter_areas(query.get("area")),
                                                     query.get("limit"), query.get("cursor"))
+        ids = [flag["id"] for flag in result["items"]]
+        if ids:  # who may be whose duplicate is about persons
+            self.audit(caller, "read", "duplicate_flag", ids)
         return json_response({"items": [DuplicateFlagOut().dump(f) for f in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
@@ -183,9 +179,7 @@ class PersonRoutes:
            tag="persons", permission="persons:merge", response=DuplicateFlagOut, status=201, errors=(404, 409))
     def dismiss_duplicate_flag(self, request, flag_id):
         caller = self.guard.caller(request, "persons:merge")
-        flag = self.registry.get_duplicate_flag(flag_id)
-        if not caller.scope.allows(flag.get("kecamatan_code")):
-            raise NotFound("Tanda kemungkinan data ganda ini tidak ditemukan.")
+        self.guard.fetch_in_scope(self, caller, "duplicate_flag", flag_id)
         dismissed = self.registry.dismiss_duplicate_flag(flag_id, caller.actor())
         self.audit(caller, "update", "duplicate_flag", flag_id, detail="dismissed")
         return json_response(DuplicateFlagOut().dump(dismissed), status=201)

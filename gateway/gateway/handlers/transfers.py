@@ -22,16 +22,20 @@ EXPORT_COLUMNS = (
     ("Desa/Kelurahan", "desa_code"), ("Kecamatan", "kecamatan_code"), ("Ragam Disabilitas", "categories"),
     ("No HP", "phone"), ("Status", "status"),
 )
+IMPORT_NOT_FOUND = "Impor ini tidak ditemukan."
 EXPORT_PAGE = 200
 EXPORT_MAX_ROWS = 100_000
 
 
 class TransferRoutes:
     def _job_for(self, caller, job_id: str) -> dict:
-        job = self.registry.get_import(job_id)
-        # Field staff see their own uploads; unscoped roles (admin) see all.
-        if caller.scope.areas is not None and job.get("requested_by") != caller.principal:
-            raise NotFound("Pekerjaan impor tidak ditemukan.")
+        try:
+            job = self.registry.get_import(job_id)
+        except NotFound:
+            job = None
+        # Field staff see their own uploads; unscoped roles (admin) see all. Missing and not yours read alike.
+        if job is None or (caller.scope.areas is not None and job.get("requested_by") != caller.principal):
+            raise HttpProblem(404, IMPORT_NOT_FOUND)
         return job
 
     @route("POST", "/v1/imports", summary="Upload a CSV/XLSX of field records; returns a job to poll",
@@ -66,6 +70,7 @@ class TransferRoutes:
         caller = self.guard.caller(request, "imports:write")
         self._job_for(caller, job_id)
         report = self.registry.get_import_errors(job_id)
+        self.audit(caller, "read", "import_errors", job_id)  # the report quotes cell values: personal data
         return Response(report, content_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="impor-{job_id}-galat.csv"'})
 

@@ -1,4 +1,6 @@
 """HTTP shapes of login, token refresh and revocation, and of the audit log."""
+from datetime import timedelta
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.schemas.common import PageQuery, Strict
@@ -34,6 +36,12 @@ class RevokeIn(Strict):
     refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+def _real_offset(moment) -> None:
+    # ISO 8601 allows any offset; PostgreSQL only real ones (at most 15:59 either side).
+    if abs(moment.utcoffset()) > timedelta(hours=14):
+        raise ValidationError("Zona waktu di luar rentang -14:00 sampai +14:00.")
+
+
 class AuditQuery(PageQuery):
     user_id = fields.String()
     client_id = fields.String()
@@ -43,8 +51,8 @@ class AuditQuery(PageQuery):
     resource_id = fields.String()
     outcome = fields.String(validate=validate.OneOf(("success", "denied", "not_found", "failed")))
     correlation_id = fields.String()
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    since = fields.AwareDateTime(validate=_real_offset)
+    until = fields.AwareDateTime(validate=_real_offset)
 
 
 class AuditEntryOut(Strict):

@@ -8,12 +8,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
+from inklusi_platform.regions import in_areas
 from registry import history, persons
 from registry.models.groups import PaguyubanMember, PokjaMembership
 from registry.models.persons import Consent, DuplicateFlag, Person
 
 
-def merge_persons(uow, keep_id: str, merge_id: str, actor) -> dict:
+def merge_persons(uow, keep_id: str, merge_id: str, actor, areas: list[str] | None = None) -> dict:
     """Fold `merge_id` into `keep_id`: the merged record stays as a signpost (status merged).
 
     Its consents move to the kept record, so what the person agreed to is not lost. Other
@@ -26,6 +27,8 @@ def merge_persons(uow, keep_id: str, merge_id: str, actor) -> dict:
     # Locked in id order, so two merges of the same pair wait for each other instead of deadlocking.
     locked = {pid: persons.load_person(uow, pid, lock=True) for pid in sorted((keep_id, merge_id), key=str)}
     keep, merged = locked[keep_id], locked[merge_id]
+    if not (in_areas(keep.desa_code, areas) and in_areas(merged.desa_code, areas)):
+        raise NotFound("Data orang ini tidak ditemukan.")  # outside the caller's areas reads like unknown
     for record in (keep, merged):
         if record.status == "merged":
             raise Conflict("Data ini sudah digabung ke data lain.",

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
-from inklusi_platform.regions import regions
+from inklusi_platform.regions import in_areas, regions
 from registry import history, memberships
 from registry.group_schemas import (
     ActivityInput,
@@ -137,8 +137,9 @@ def member_dict(member: PaguyubanMember) -> dict:
     }
 
 
-def add_member(uow, paguyuban_id: str, data, actor) -> dict:
-    """A family member or carer; the persons they care for must be registered."""
+def add_member(uow, paguyuban_id: str, data, actor, areas: list[str] | None = None) -> dict:
+    """A family member or carer; the persons they care for must be registered (and, with `areas`,
+    lie in the caller's areas: one outside reads like an unknown one)."""
     user_id, _ = history.actor_ids(actor)
     paguyuban = load_paguyuban(uow, paguyuban_id)
     doc, schema_errors = load(PaguyubanMemberInput(), data)
@@ -151,7 +152,8 @@ def add_member(uow, paguyuban_id: str, data, actor) -> dict:
             rule_errors["phone"] = [str(problem)]
     cares_for = list(dict.fromkeys(doc.get("cares_for") or []))
     if cares_for:
-        known = set(uow.session.scalars(sa.select(Person.id).where(Person.id.in_(cares_for))))
+        known = {person_id for person_id, desa_code in uow.session.execute(
+            sa.select(Person.id, Person.desa_code).where(Person.id.in_(cares_for))) if in_areas(desa_code, areas)}
         unknown = [person_id for person_id in cares_for if person_id not in known]
         if unknown:
             rule_errors["cares_for"] = [f"Orang ini tidak terdaftar: {person_id}." for person_id in unknown]

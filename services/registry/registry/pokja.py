@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
-from inklusi_platform.regions import regions
+from inklusi_platform.regions import in_areas, regions
 from registry import history, memberships
 from registry.group_schemas import (
     AssessmentInput,
@@ -235,8 +235,11 @@ def _active_membership(uow, pokja_id: str, **where) -> PokjaMembership | None:
     return uow.session.scalar(query)
 
 
-def add_member(uow, pokja_id: str, data, actor) -> dict:
-    """An active person joins in a role; one active membership per person, one active ketua per pokja."""
+def add_member(uow, pokja_id: str, data, actor, areas: list[str] | None = None) -> dict:
+    """An active person joins in a role; one active membership per person, one active ketua per pokja.
+
+    With `areas` (the caller's), a person outside them is refused exactly like an unknown one.
+    """
     user_id, _ = history.actor_ids(actor)
     pokja = load_pokja(uow, pokja_id, lock=True)
     doc, schema_errors = load(MembershipInput(), data)
@@ -246,6 +249,8 @@ def add_member(uow, pokja_id: str, data, actor) -> dict:
     if joined_on is not None and joined_on < pokja.formed_on:
         rule_errors.setdefault("joined_on", []).append("Tanggal bergabung sebelum pokja dibentuk.")
     person = uow.session.get(Person, doc["person_id"]) if doc.get("person_id") else None
+    if person is not None and not in_areas(person.desa_code, areas):
+        person = None
     if doc.get("person_id") and person is None:
         rule_errors["person_id"] = ["Orang ini tidak terdaftar."]
     refuse(combine(schema_errors, rule_errors))

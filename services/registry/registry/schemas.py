@@ -43,6 +43,10 @@ class Text(fields.String):
         super().__init__(validate=validate.Length(max=max_length), **kwargs)
         self.single_line = single_line
 
+    def _validate(self, value):
+        if value is not None:  # a blank optional field became None: there is no length to check
+            super()._validate(value)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         text = " ".join(text.split()) if self.single_line else text.strip()

@@ -68,8 +68,8 @@ class RegistryService(ServiceBase):
     # --- duplicates and merging ------------------------------------------------------------------
 
     @rpc
-    def merge_persons(self, keep_id: str, merge_id: str, actor: dict) -> dict:
-        return merging.merge_persons(self.db, keep_id, merge_id, actor)
+    def merge_persons(self, keep_id: str, merge_id: str, actor: dict, areas=None) -> dict:
+        return merging.merge_persons(self.db, keep_id, merge_id, actor, areas)
 
     @rpc
     def list_duplicate_flags(self, areas, limit=None, cursor=None) -> dict:
@@ -124,8 +124,8 @@ class RegistryService(ServiceBase):
         return pokja.assess_pokja(self.db, pokja_id, data, actor)
 
     @rpc
-    def add_pokja_member(self, pokja_id: str, data: dict, actor: dict) -> dict:
-        return pokja.add_member(self.db, pokja_id, data, actor)
+    def add_pokja_member(self, pokja_id: str, data: dict, actor: dict, areas=None) -> dict:
+        return pokja.add_member(self.db, pokja_id, data, actor, areas)
 
     @rpc
     def end_pokja_membership(self, pokja_id: str, person_id: str, left_on: str, actor: dict) -> dict:
@@ -154,8 +154,8 @@ class RegistryService(ServiceBase):
         return paguyuban.list_paguyuban(self.db, areas, filters, limit, cursor)
 
     @rpc
-    def add_paguyuban_member(self, paguyuban_id: str, data: dict, actor: dict) -> dict:
-        return paguyuban.add_member(self.db, paguyuban_id, data, actor)
+    def add_paguyuban_member(self, paguyuban_id: str, data: dict, actor: dict, areas=None) -> dict:
+        return paguyuban.add_member(self.db, paguyuban_id, data, actor, areas)
 
     @rpc
     def list_paguyuban_members(self, paguyuban_id: str, include_past: bool = False, limit=None,

@@ -44,3 +44,14 @@ def test_ops_create_users_and_clients_and_bootstrap_an_admin(tmp_path):
     listed = gateway_cli(tmp_path, "accounts", "list-users")
     assert "titing\tppd-kemensos\tppd_companion\t35.07\tactive" in listed.stdout
     assert gateway_cli(tmp_path, "accounts", "revoke", "titing").returncode == 0
+
+
+def test_ops_deactivate_a_user(tmp_path):
+    assert gateway_cli(tmp_path, "migrate").returncode == 0
+    assert gateway_cli(tmp_path, "accounts", "seed-organisations").returncode == 0
+    assert gateway_cli(tmp_path, "accounts", "add-user", "titing", "--name", "Titing", "--org", "ppd-kemensos",
+                       "--role", "ppd_companion", "--area", "35.07", password="rahasia-yang-panjang-1").returncode == 0
+    assert gateway_cli(tmp_path, "accounts", "deactivate", "titing").returncode == 0
+    assert "titing\tppd-kemensos\tppd_companion\t35.07\tdisabled" in gateway_cli(
+        tmp_path, "accounts", "list-users").stdout
+    assert gateway_cli(tmp_path, "accounts", "deactivate", "nobody").returncode == 1

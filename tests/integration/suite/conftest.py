@@ -28,6 +28,14 @@ def person_payload(nik: str, desa_code: str, name: str = "Siti Aminah", **overri
     return payload
 
 
+def comparable(response) -> dict:
+    """A problem body without what must differ between two requests: their correlation id and path."""
+    body = response.json()
+    body.pop("correlation_id", None)
+    body.pop("instance", None)
+    return body
+
+
 @pytest.fixture
 def registry_service(container_factory, make_config, pg_database):
     container = container_factory(RegistryService, make_config("registry", pg_database("registry")))

@@ -1,0 +1,126 @@
+"""Object-level authorisation, walked from the route table: every route with an id in its path or body.
+
+Two officers of the same role hold different areas: staf_lawang (Lawang, 35.07.25) and staf_batu
+(Kota Batu, 35.79). For every route whose path names a record, staf_batu asking for Lawang's record
+must get exactly the answer an unknown id gets (404, same problem body). For every route declaring
+`body_ids`, staf_lawang naming Batu's record in the body must get exactly the answer an unknown id
+gets. A new route is walked the day it is added; a path parameter nobody knows fails the walk until
+a record for it is added to RECORDS below.
+"""
+import re
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from gateway import accounts
+from gateway.access.roles import RoleBook
+from gateway.routes import routes_of
+from gateway.service import GatewayService
+from inklusi_platform.engines import make_engine
+from tests.integration.suite.conftest import BATU_DESA, LAWANG_DESA, comparable, person_payload
+from tests.support.fieldsheet import sheet
+from tests.support.gateway_fixtures import PASSWORD
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.integration
+
+UNKNOWN_ID = "00000000-0000-0000-0000-000000000000"
+PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+ROUTES = [doc for doc in routes_of(GatewayService) if not doc.public]
+PATH_ROUTES = [doc for doc in ROUTES if PARAM.search(doc.url)]
+BODY_ROUTES = [doc for doc in ROUTES if any(kind is not None for kind in doc.body_ids.values())]
+
+
+@pytest.fixture
+def staf_batu(gateway_db, seeded_accounts):
+    engine = make_engine(gateway_db)
+    session = sessionmaker(engine)()
+    accounts.create_user(session, RoleBook.load(), username="staf_batu", full_name="Staf Batu",
+                         org_id="lingkar-sosial", roles=["ngo_staff"], areas=["35.79"], password=PASSWORD)
+    session.commit()
+    session.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def records(gateway, registry_service, staf_batu, as_user):
+    """path parameter -> an id of that kind of record in Lawang, plus `outside`: a person in Batu."""
+    lawang, admin = as_user("staf_lawang"), as_user("admin")
+
+    def created(response):
+        assert response.status_code in (201, 202), response.text
+        return response.json()
+
+    person = created(lawang.post("/v1/persons", json=person_payload("3507255203900001", LAWANG_DESA)))
+    twin = lawang.post("/v1/persons", json=person_payload("3507255203900002", LAWANG_DESA))  # flagged as likely
+    assert twin.status_code == 201, twin.text
+    outside = created(admin.post("/v1/persons", json=person_payload("3579015203900003", BATU_DESA, name="Dewi")))
+    pokja = created(lawang.post("/v1/pokja", json={"name": "Pokja Lawang", "area_code": "35.07.25",
+                                                   "formed_on": "2026-01-10"}))
+    assert lawang.post(f"/v1/pokja/{pokja['id']}/members",
+                       json={"person_id": person["id"], "joined_on": "2026-02-01"}).status_code == 201
+    paguyuban = created(lawang.post("/v1/paguyuban", json={"kecamatan_code": "35.07.25", "name": "Paguyuban Lawang",
+                                                           "formed_on": "2026-01-10"}))
+    consent = lawang.get(f"/v1/persons/{person['id']}/consents").json()["items"][0]
+    job = created(lawang.post("/v1/imports", files={"file": ("lawang.csv", sheet(1), "text/csv")}))
+    wait_for(lambda: lawang.get(f"/v1/imports/{job['id']}").json()["status"] in ("done", "failed"), timeout=60,
+             message="the import to finish")
+    flags = lawang.get("/v1/duplicate-flags").json()["items"]
+    assert flags, "registering the twin should have flagged a likely duplicate"
+    return {"person_id": person["id"], "pokja_id": pokja["id"], "paguyuban_id": paguyuban["id"],
+            "consent_id": consent["id"], "job_id": job["id"], "flag_id": flags[0]["id"], "outside": outside["id"]}
+
+
+def call(web, doc, url, body=None):
+    if doc.method == "GET":
+        return web.get(url)
+    return web.request(doc.method, url, json=body if body is not None else {}, headers={"If-Match": '"x"'})
+
+
+ID_FIELD = re.compile(r"(^|_)ids?$")
+
+
+def test_every_id_field_in_a_body_is_declared():
+    """A new route whose body names a record by id must say which kind (or None), so the walk covers it."""
+    undeclared = [f"{doc.method} {doc.url}: {name}" for doc in ROUTES if doc.body is not None
+                  for name in doc.body().fields if ID_FIELD.search(name) and name not in doc.body_ids]
+    assert not undeclared, f"declare these in the route's body_ids: {undeclared}"
+
+
+def test_every_route_is_walked():
+    assert PATH_ROUTES and BODY_ROUTES
+    known = {"person_id", "pokja_id", "paguyuban_id", "consent_id", "job_id", "flag_id"}
+    unknown = {name for doc in PATH_ROUTES for name in PARAM.findall(doc.url)} - known
+    assert not unknown, f"no record for path parameters {unknown}: add one to the `records` fixture"
+
+
+def test_ids_in_the_path_of_another_area_read_like_unknown_ids(records, as_user):
+    batu, lawang = as_user("staf_batu"), as_user("staf_lawang")
+    seen = []
+    for doc in PATH_ROUTES:
+        names = PARAM.findall(doc.url)
+        url = PARAM.sub(lambda m: records[m.group(1)], doc.url)
+        unknown_url = PARAM.sub(UNKNOWN_ID, doc.url)
+        hidden, missing = call(batu, doc, url), call(batu, doc, unknown_url)
+        assert hidden.status_code == 404, f"{doc.method} {doc.url}: {hidden.status_code} {hidden.text[:200]}"
+        assert comparable(hidden) == comparable(missing), f"{doc.method} {doc.url}"
+        if doc.method == "GET":  # the ids are real: their own area reads them
+            assert call(lawang, doc, url).status_code == 200, f"{doc.method} {doc.url} for its own area"
+        seen.append((doc.method, doc.url, names))
+    assert len(seen) == len(PATH_ROUTES)
+
+
+def test_ids_in_the_body_of_another_area_read_like_unknown_ids(records, as_user):
+    lawang = as_user("staf_lawang")
+    for doc in BODY_ROUTES:
+        url = PARAM.sub(lambda m: records[m.group(1)], doc.url)
+        for field, kind in doc.body_ids.items():
+            if kind is None:
+                continue  # no area of its own: the owning service checks it
+            assert kind == "person", f"add a record of kind {kind} to the walk"
+            outside = call(lawang, doc, url, {field: records["outside"]})
+            unknown = call(lawang, doc, url, {field: UNKNOWN_ID})
+            assert outside.status_code == unknown.status_code == 422, f"{doc.method} {doc.url}: {outside.text}"
+            assert comparable(outside)["title"] == comparable(unknown)["title"]
+            assert (str(comparable(outside)).replace(records["outside"], "ID")
+                    == str(comparable(unknown)).replace(UNKNOWN_ID, "ID")), f"{doc.method} {doc.url} {field}"
