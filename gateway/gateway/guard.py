@@ -112,7 +112,8 @@ class Guard(DependencyProvider):
                                   access_ttl=timedelta(minutes=config.get("ACCESS_TOKEN_MINUTES", 15)))
         database = next(d for d in self.container.dependencies if isinstance(d, Database))
         self.accounts = AccountCheck(lambda: database.sessions(),
-                                     ttl_seconds=float(config.get("ACCOUNT_CHECK_SECONDS", 1.0)))
+                                     ttl_seconds=float(config.get("ACCOUNT_CHECK_SECONDS", 1.0)),
+                                     stale_seconds=60.0 * config.get("ACCESS_TOKEN_MINUTES", 15))
 
     def get_dependency(self, worker_ctx) -> "Guard":
         return self

@@ -5,6 +5,10 @@ account up on every request would cost a database round trip on the hottest path
 it at 1,500 requests/s), so each answer is kept for `ttl_seconds` (1 s by default) per gateway
 process: a deactivated or deleted account's tokens stop working within that second on every replica.
 Accounts are changed from the command line, in another process, so there is nothing to signal here.
+
+While the gateway's database is away the last answer is kept (up to `stale_seconds`, the access
+token's own lifetime): nobody can deactivate an account then either, since that writes to the same
+database, and reads and unkeyed writes go on through the outage. An account never seen answers 503.
 """
 import time
 from collections import OrderedDict
@@ -13,15 +17,18 @@ from threading import Lock
 import sqlalchemy as sa
 
 from gateway.models import Client, User
+from inklusi_platform.errors import Unavailable
 
 MAX_ENTRIES = 10_000
 
 
 class AccountCheck:
-    def __init__(self, sessions, ttl_seconds: float = 1.0, clock=time.monotonic):
+    def __init__(self, sessions, ttl_seconds: float = 1.0, stale_seconds: float = 900.0, clock=time.monotonic):
         self.sessions = sessions
         self.ttl = ttl_seconds
+        self.stale = stale_seconds
         self.clock = clock
+        # (kind, subject) -> (when the answer was looked up, active)
         self.known: OrderedDict[tuple[str, str], tuple[float, bool]] = OrderedDict()
         self.lock = Lock()
         self.lookups = 0  # how many times the database was asked; the bench and tests read it
@@ -30,11 +37,16 @@ class AccountCheck:
         key = (kind, subject)
         now = self.clock()
         cached = self.known.get(key)
-        if cached is not None and cached[0] > now:
+        if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
-        active = self._lookup(kind, subject)
+        try:
+            active = self._lookup(kind, subject)
+        except Unavailable:
+            if cached is not None and now - cached[0] < self.stale:
+                return cached[1]
+            raise
         with self.lock:
-            self.known[key] = (now + self.ttl, active)
+            self.known[key] = (now, active)
             self.known.move_to_end(key)
             while len(self.known) > MAX_ENTRIES:
                 self.known.popitem(last=False)

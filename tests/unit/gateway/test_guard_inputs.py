@@ -12,6 +12,7 @@ from gateway.guard import jwt_secret
 from gateway.problems import HttpProblem
 from gateway.schemas.common import PageQuery
 from gateway.wire import _ProblemWriter
+from inklusi_platform.errors import Unavailable
 
 
 def test_the_jwt_key_file_is_created_private(tmp_path):
@@ -70,6 +71,27 @@ def test_the_account_check_caches_briefly_then_looks_again(monkeypatch):
     assert check.is_active("user", "u1")  # still the cached answer
     clock.now = 1.1
     assert not check.is_active("user", "u1")
+
+
+def test_while_the_database_is_away_the_last_answer_holds_for_a_tokens_lifetime(monkeypatch):
+    clock, answers = Clock(), {"u1": True}
+
+    def lookup(kind, subject):
+        if answers is None:
+            raise Unavailable("database away")
+        return answers[subject]
+
+    check = AccountCheck(sessions=None, ttl_seconds=1.0, stale_seconds=900.0, clock=clock)
+    monkeypatch.setattr(check, "_lookup", lookup)
+    assert check.is_active("user", "u1")
+    answers = None  # the gateway's database goes away
+    clock.now = 600.0
+    assert check.is_active("user", "u1")  # the last answer, 10 minutes old
+    with pytest.raises(Unavailable):
+        check.is_active("user", "never-seen")
+    clock.now = 901.0
+    with pytest.raises(Unavailable):
+        check.is_active("user", "u1")  # older than a token lives: no answer to give
 
 
 class Sink:
