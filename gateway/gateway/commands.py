@@ -144,6 +144,12 @@ def _list_users(args, config):
     return _run(config, work)
 
 
+def _local_address(config) -> str:
+    """Where a person on this machine reaches the gateway: GATEWAY_ADDRESS, with 0.0.0.0 read as 127.0.0.1."""
+    host, _, port = config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000").rpartition(":")
+    return f"{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}"
+
+
 def _bootstrap(args, config):
     book = RoleBook.load(config.get("ROLES_FILE") or None)
 
@@ -154,7 +160,7 @@ def _bootstrap(args, config):
         password = os.environ.get("INKLUSI_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         accounts.create_user(session, book, username=ADMIN_USERNAME, full_name="Admin Lingkar Sosial",
                              org_id="lingkar-sosial", roles=["admin"], areas=[], password=password)
-        print(f"Created the local admin. Log in with:\n  curl -s localhost:8000/v1/auth/token "
+        print(f"Created the local admin. Log in with:\n  curl -s {_local_address(config)}/v1/auth/token "
               f"-H 'Content-Type: application/json' "
               f"-d '{{\"grant_type\":\"password\",\"username\":\"{ADMIN_USERNAME}\",\"password\":\"{password}\"}}'")
 

@@ -55,3 +55,10 @@ def test_ops_deactivate_a_user(tmp_path):
     assert "titing\tppd-kemensos\tppd_companion\t35.07\tdisabled" in gateway_cli(
         tmp_path, "accounts", "list-users").stdout
     assert gateway_cli(tmp_path, "accounts", "deactivate", "nobody").returncode == 1
+
+
+def test_the_admins_login_hint_names_the_configured_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("GATEWAY_ADDRESS", "0.0.0.0:8123")
+    assert gateway_cli(tmp_path, "migrate").returncode == 0
+    hint = gateway_cli(tmp_path, "accounts", "bootstrap-admin").stdout
+    assert "curl -s 127.0.0.1:8123/v1/auth/token" in hint and "8000" not in hint
