@@ -11,8 +11,8 @@ from inklusi_platform import tables
 from inklusi_platform.envelope import Event
 from inklusi_platform.unit_of_work import UnitOfWork
 from notify.models import Base, Notification
-from notify.subscriptions import SUBSCRIPTIONS, handler_name
 from notify.service import NotifyService
+from notify.subscriptions import SUBSCRIPTIONS, handler_name
 
 
 @pytest.fixture
