@@ -157,8 +157,8 @@ def test_a_restart_mid_send_never_sends_twice_on_one_channel(owe, sender, httpse
                                                             notify_sessions):
     owe(promoted())
     send = sender(contact(), NOTIFY_LEASE_SECONDS=0)
-    [taken] = [i for i in delivery.claim(send)
-               if notify_sessions().get(Notification, i).recipient_kind == "person"]
+    with notify_sessions() as session:
+        [taken] = [i for i in delivery.claim(send) if session.get(Notification, i).recipient_kind == "person"]
     # The process died after recording the WhatsApp send as started and before hearing the answer.
     assert delivery._start(send, taken, "whatsapp", None) is not None
     delivery.send_due(send)
