@@ -2,11 +2,8 @@
 from marshmallow import fields, validate
 
 from gateway.schemas.common import AreaPageQuery, Strict
+from inklusi_platform.contracts.notify import CHANNELS, PREVIEW_CHANNELS, RECIPIENT_KINDS, STATUSES, VARIANTS
 
-STATUSES = ("queued", "sending", "sent", "delivered", "failed", "skipped", "cancelled")
-CHANNELS = ("whatsapp", "sms", "email")
-PREVIEW_CHANNELS = ("whatsapp", "sms", "email", "log")
-VARIANTS = ("plain", "easy_read")
 Nullable = {"allow_none": True, "required": True}
 
 
@@ -34,7 +31,7 @@ class DeliveryOut(Strict):
 class NotificationOut(Strict):
     id = fields.Integer(required=True)
     person_id = fields.String(required=True)
-    recipient_kind = fields.String(required=True, validate=validate.OneOf(("person", "guardian")))
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(RECIPIENT_KINDS))
     template = fields.String(required=True)
     event_id = fields.String(required=True)
     event_type = fields.String(required=True)

@@ -13,11 +13,10 @@ import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from inklusi_platform.contracts.notify import PREVIEW_CHANNELS, VARIANTS
 from inklusi_platform.errors import NotFound, ValidationFailed
 from notify.preferences import WIB
 
-VARIANTS = ("plain", "easy_read")
-CHANNELS = ("whatsapp", "sms", "email", "log")
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
@@ -92,9 +91,9 @@ def list_templates() -> list[dict]:
 
 def preview(name: str, channel: str, variant: str, params: dict | None) -> dict:
     """Render a template with the given sample data (or its own sample) for an admin to read."""
-    if channel not in CHANNELS or variant not in VARIANTS:
+    if channel not in PREVIEW_CHANNELS or variant not in VARIANTS:
         raise ValidationFailed("Saluran atau varian tidak dikenal.",
-                               {"channel": [f"Salah satu dari: {', '.join(CHANNELS)}."],
+                               {"channel": [f"Salah satu dari: {', '.join(PREVIEW_CHANNELS)}."],
                                 "variant": [f"Salah satu dari: {', '.join(VARIANTS)}."]})
     sample = dict(describe(name)["sample"])
     sample.update(params or {})
