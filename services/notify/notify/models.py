@@ -41,7 +41,7 @@ class Notification(Base):
     area_code: Mapped[str | None] = mapped_column(sa.String(20))
     urgent: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # What the template may show, from the event's payload: ids, times, reasons; never contact data.
-    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    params: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
