@@ -17,6 +17,7 @@ DEFAULTS = {
     "NOTIFY_WHATSAPP_BASE_URL": ("", "WhatsApp Business Cloud API base URL; empty writes to the log channel."),
     "NOTIFY_WHATSAPP_PHONE_NUMBER_ID": ("", "The sending WhatsApp business phone number id."),
     "NOTIFY_WHATSAPP_TOKEN": ("", "Bearer token of the WhatsApp Cloud API."),
+    "NOTIFY_WHATSAPP_TEMPLATE": ("", "An approved template with one body parameter; empty sends text messages."),
     "NOTIFY_SMS_URL": ("", "HTTP SMS gateway endpoint; empty writes SMS to the log channel."),
     "NOTIFY_SMS_TOKEN": ("", "Bearer token of the SMS gateway."),
 }
@@ -38,6 +39,7 @@ class Settings:
     whatsapp_base_url: str
     whatsapp_phone_number_id: str
     whatsapp_token: str
+    whatsapp_template: str
     sms_url: str
     sms_token: str
 
@@ -56,6 +58,7 @@ def settings_from(config: dict) -> Settings:
         smtp_host=str(get("NOTIFY_SMTP_HOST")), smtp_port=int(get("NOTIFY_SMTP_PORT")),
         smtp_from=str(get("NOTIFY_SMTP_FROM")), whatsapp_base_url=str(get("NOTIFY_WHATSAPP_BASE_URL")),
         whatsapp_phone_number_id=str(get("NOTIFY_WHATSAPP_PHONE_NUMBER_ID")),
-        whatsapp_token=str(get("NOTIFY_WHATSAPP_TOKEN")), sms_url=str(get("NOTIFY_SMS_URL")),
+        whatsapp_token=str(get("NOTIFY_WHATSAPP_TOKEN")), whatsapp_template=str(get("NOTIFY_WHATSAPP_TEMPLATE")),
+        sms_url=str(get("NOTIFY_SMS_URL")),
         sms_token=str(get("NOTIFY_SMS_TOKEN")),
     )

@@ -228,3 +228,16 @@ def test_while_the_registry_is_away_nothing_is_sent_and_the_message_waits(owe, s
     with notify_sessions() as session:
         assert set(session.scalars(sa.select(Notification.status))) == {"queued"}
         assert session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
+
+
+def test_with_an_approved_template_configured_whatsapp_gets_a_template_message(owe, sender, httpserver,
+                                                                               notify_sessions):
+    httpserver.expect_request(WA_PATH, method="POST").respond_with_json(wa_ok())
+    owe(promoted())
+    delivery.send_due(sender(contact(), NOTIFY_WHATSAPP_TEMPLATE="inklusi_pesan"))
+    [(request, _)] = httpserver.log
+    body = json.loads(request.get_data())
+    assert (body["type"], body["to"], body["template"]["name"], body["template"]["language"]) == (
+        "template", "6281234567890", "inklusi_pesan", {"code": "id"})
+    [component] = body["template"]["components"]
+    assert component["parameters"] == [{"type": "text", "text": _promoted_text()}]
