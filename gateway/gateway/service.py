@@ -14,6 +14,7 @@ from gateway.handlers.auth import AuthRoutes
 from gateway.handlers.docs import DocsRoutes
 from gateway.handlers.funding import FundingRoutes
 from gateway.handlers.groups import GroupRoutes
+from gateway.handlers.notifications import NotificationRoutes
 from gateway.handlers.persons import PersonRoutes
 from gateway.handlers.training import TrainingRoutes
 from gateway.handlers.transfers import TransferRoutes
@@ -22,7 +23,7 @@ from inklusi_platform.service import ServiceBase
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     TrainingRoutes, DocsRoutes, FundingRoutes, ServiceBase):
+                     TrainingRoutes, DocsRoutes, FundingRoutes, NotificationRoutes, ServiceBase):
     name = "gateway"
 
     guard = Guard()

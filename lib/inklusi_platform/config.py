@@ -36,6 +36,7 @@ VARIABLES = {
     "BLIND_INDEX_KEY": ("(generated into $DATA_DIR)", "Key of the NIK's blind index (base64, 32 bytes or more)."),
     "FUNDING_STORAGE_DIR": ("$DATA_DIR/funding-documents", "Folder of funding case documents (a volume in compose)."),
     "FUNDING_MONITORING_CHECK_SECONDS": ("3600", "How often funding looks for monitoring reports due or overdue."),
+    "NOTIFY_*": ("", "The notify service's channels and delivery; see the README's notify section."),
 }
 
 
@@ -86,4 +87,6 @@ def service_config(service: str, env=os.environ) -> dict:
         "STATS_MIN_CELL": int(env.get("STATS_MIN_CELL", "5")),
         "FUNDING_STORAGE_DIR": env.get("FUNDING_STORAGE_DIR")
         or str(Path(env.get("DATA_DIR", "./data")) / "funding-documents"),
+        # notify parses its own (notify/settings.py); passed through as set.
+        **{name: value for name, value in env.items() if name.startswith("NOTIFY_")},
     }

@@ -109,7 +109,8 @@ def welcome_counts(notify_url: str) -> dict[str, int]:
     engine = sa.create_engine(notify_url)
     with engine.connect() as connection:
         rows = connection.execute(sa.text(
-            "SELECT person_id, count(*) FROM notifications WHERE kind = 'welcome' GROUP BY person_id")).all()
+            "SELECT person_id, count(*) FROM notifications WHERE kind = 'welcome' AND recipient_kind = 'person' "
+            "GROUP BY person_id")).all()
     engine.dispose()
     return dict(rows)
 

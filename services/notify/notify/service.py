@@ -1,16 +1,36 @@
-"""Entrypoints of the notify service."""
+"""Entrypoints of the notify service. Thin: event handlers record what is owed (one per entry of
+subscriptions.SUBSCRIPTIONS), a timer sends it, and RPCs read the delivery log and the templates."""
+import os
+
 from inklusi_platform.consumer import event_handler
-from inklusi_platform.entrypoints import rpc
+from inklusi_platform.entrypoints import rpc, timer
+from inklusi_platform.rpc_client import ServiceClient
 from inklusi_platform.service import ServiceBase
-from notify import intake
+from notify import delivery, intake, notifications, templates
+from notify.channels import build_channels
+from notify.settings import DEFAULTS, settings_from
+from notify.subscriptions import SUBSCRIPTIONS, handler_name
+
+SEND_INTERVAL_SECONDS = float(os.environ.get("NOTIFY_SEND_INTERVAL_SECONDS",
+                                             DEFAULTS["NOTIFY_SEND_INTERVAL_SECONDS"][0]))
+REGISTRY_DEADLINE_SECONDS = 10
 
 
 class NotifyService(ServiceBase):
     name = "notify"
 
-    @event_handler("registry", "person_registered")
-    def on_person_registered(self, event):
-        intake.welcome_registered_person(self.db, event)
+    registry = ServiceClient("registry")
+
+    def _contact_details(self, person_id: str) -> dict:
+        return self.registry.contact_details(person_id, timeout=REGISTRY_DEADLINE_SECONDS)
+
+    @timer(interval=SEND_INTERVAL_SECONDS)
+    def send_due(self):
+        settings = settings_from(self.config)
+        delivery.send_due(delivery.Sender(self.db.sessions, self._contact_details, build_channels(settings),
+                                          settings))
+
+    # --- registry facts that change what may still go out -----------------------------------------
 
     @event_handler("registry", "consent_withdrawn")
     def on_consent_withdrawn(self, event):
@@ -20,6 +40,43 @@ class NotifyService(ServiceBase):
     def on_persons_merged(self, event):
         intake.persons_merged(self.db, event.payload)
 
+    # --- the delivery log -------------------------------------------------------------------------
+
+    @rpc
+    def list_notifications(self, areas, filters=None, limit=None, cursor=None) -> dict:
+        return notifications.list_notifications(self.db, areas, filters, limit, cursor)
+
+    @rpc
+    def get_notification(self, notification_id: int) -> dict:
+        return notifications.get_notification(self.db, notification_id)
+
+    @rpc
+    def retry_notification(self, notification_id: int) -> dict:
+        return notifications.retry(self.db, notification_id)
+
     @rpc
     def get_notifications(self, person_id: str) -> list[dict]:
-        return intake.notifications_of(self.db, person_id)
+        return notifications.notifications_of(self.db, person_id)
+
+    # --- templates --------------------------------------------------------------------------------
+
+    @rpc
+    def list_templates(self) -> list[dict]:
+        return templates.list_templates()
+
+    @rpc
+    def preview_template(self, name: str, channel: str, variant: str, params=None) -> dict:
+        return templates.preview(name, channel, variant, params)
+
+
+def _owed(source: str, event: str, subscription):
+    def handle(self, event_):
+        intake.record_owed(self.db, event_, subscription)
+
+    handle.__name__ = handle.__qualname__ = handler_name(source, event)
+    return event_handler(source, event)(handle)
+
+
+# One handler (and so one queue, declared at migrate time) per subscribed event.
+for (_source, _event), _subscription in SUBSCRIPTIONS.items():
+    setattr(NotifyService, handler_name(_source, _event), _owed(_source, _event, _subscription))

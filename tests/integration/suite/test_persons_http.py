@@ -49,7 +49,8 @@ def test_gateway_request_id_travels_into_the_event_and_its_consumer(
 
     engine = sa.create_engine(_notify_url(pg_database))
     rows = wait_for(lambda: engine.connect().execute(
-        sa.text("SELECT correlation_id FROM notifications WHERE person_id = :p"), {"p": person_id}).all(),
+        sa.text("SELECT correlation_id FROM notifications WHERE person_id = :p AND recipient_kind = 'person'"),
+                {"p": person_id}).all(),
         message="notify's welcome notification")
     engine.dispose()
     assert rows == [("field-visit-42",)]

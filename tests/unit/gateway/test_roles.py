@@ -16,6 +16,7 @@ EXPECTED_PERMISSIONS = {
     "funding:propose",
     "funding:verify", "funding:recommend", "funding:approve", "funding:disburse", "funding:read", "audit:read",
     "accounts:manage", "areas:read", "events:subscribe", "funding:override", "funding:programmes",
+    "notifications:read", "notifications:retry", "notifications:templates",
 }
 ROLES = ("admin", "ngo_staff", "ppd_companion", "dinsos_officer", "kemensos_approver", "forum_viewer", "partner")
 SCOPED = {"ngo_staff", "ppd_companion", "dinsos_officer"}
@@ -81,6 +82,12 @@ def test_each_funding_step_belongs_to_its_own_role(book):
     assert holders(book, "funding:disburse") == {"admin", "kemensos_approver"}
     assert holders(book, "funding:override") == {"admin", "dinsos_officer", "kemensos_approver"}
     assert holders(book, "funding:programmes") == {"admin", "kemensos_approver"}
+
+
+def test_the_notification_log_is_for_area_scoped_field_roles_and_templates_for_the_admin(book):
+    assert holders(book, "notifications:read") == {"admin", "ngo_staff", "ppd_companion", "dinsos_officer"}
+    assert holders(book, "notifications:retry") == {"admin", "ngo_staff", "ppd_companion"}
+    assert holders(book, "notifications:templates") == {"admin"}
 
 
 def test_registry_roles(book):
