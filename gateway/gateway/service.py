@@ -15,6 +15,7 @@ from gateway.handlers.docs import DocsRoutes
 from gateway.handlers.funding import FundingRoutes
 from gateway.handlers.groups import GroupRoutes
 from gateway.handlers.persons import PersonRoutes
+from gateway.handlers.problems import ProblemRoutes
 from gateway.handlers.training import TrainingRoutes
 from gateway.handlers.transfers import TransferRoutes
 from gateway.routes import route
@@ -22,7 +23,7 @@ from inklusi_platform.service import ServiceBase
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     TrainingRoutes, DocsRoutes, FundingRoutes, ServiceBase):
+                     TrainingRoutes, ProblemRoutes, DocsRoutes, FundingRoutes, ServiceBase):
     name = "gateway"
 
     guard = Guard()
