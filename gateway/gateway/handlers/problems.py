@@ -86,8 +86,9 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:read")
         query = read_query(request, ProblemQuery())
         filters = {k: query[k] for k in ("field", "status") if k in query}
-        result = self.training.list_problems(caller.scope.filter_areas(query.get("area")), filters, query.get("limit"),
-                                             query.get("cursor"), caller.can("persons:read"))
+        areas = caller.scope.filter_areas(query.get("area"))
+        result = self.training.list_problems(areas, filters, query.get("limit"), query.get("cursor"),
+                                             caller.can("persons:read"))
         return json_response({"items": [ProblemOut().dump(p) for p in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
@@ -207,8 +208,8 @@ class ProblemRoutes:
     def list_advocacy_actions(self, request):
         caller = self.guard.caller(request, "problems:read")
         query = read_query(request, AreaPageQuery())
-        result = self.training.list_advocacy_actions(caller.scope.filter_areas(query.get("area")), query.get("limit"),
-                                                     query.get("cursor"))
+        areas = caller.scope.filter_areas(query.get("area"))
+        result = self.training.list_advocacy_actions(areas, query.get("limit"), query.get("cursor"))
         return json_response({"items": [AdvocacyOut().dump(a) for a in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
@@ -220,8 +221,8 @@ class ProblemRoutes:
     def problem_stats(self, request):
         caller = self.guard.caller(request, "problems:read")
         query = read_query(request, StatsQuery())
-        return json_response(ProblemStatsOut().dump(self.training.problem_stats(self._areas(caller,
-                                                                                            query.get("area")))))
+        figures = self.training.problem_stats(caller.scope.filter_areas(query.get("area")))
+        return json_response(ProblemStatsOut().dump(figures))
 
     @route("GET", "/v1/stats/problems/export", summary="The needs inventory as a spreadsheet for the forum",
            tag="problems", permission="problems:read", query=StatsQuery, content_type=XLSX)
