@@ -1,4 +1,4 @@
-"""The training events: nine of training, three of the needs inventory; and their payloads hold ids, area codes, counts and codes only."""
+"""The training events (nine, and three of the needs inventory): payloads hold ids, area codes, counts, codes."""
 import pytest
 from marshmallow import ValidationError
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from inklusi_platform.contracts.problems import CONSENT_PURPOSE, LIMITS, RAISER_KINDS
+from inklusi_platform.contracts.problems import CONSENT_PURPOSE, RAISER_KINDS
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from training.actors import actor_id
@@ -125,7 +125,8 @@ def list_problems(uow, areas, filters=None, limit=None, cursor=None, show_person
             query = query.where(getattr(Problem, key) == filters[key])
     if after is not None:
         at = _cursor_time(after["at"])
-        query = query.where(sa.or_(Problem.created_at < at, sa.and_(Problem.created_at == at, Problem.id < after["id"])))
+        query = query.where(sa.or_(Problem.created_at < at,
+                                   sa.and_(Problem.created_at == at, Problem.id < after["id"])))
     rows = uow.session.scalars(query.order_by(Problem.created_at.desc(), Problem.id.desc()).limit(limit + 1)).all()
     result = page(list(rows), limit, lambda p: {"at": utc_iso(p.created_at), "id": p.id})
     raisers = raisers_of(uow, [p.id for p in result["items"]])
@@ -306,7 +307,7 @@ def merge(uow, kept_id, data, actor) -> dict:
     if duplicate.people_affected > kept.people_affected:
         changes["people_affected"] = [kept.people_affected, duplicate.people_affected]
         kept.people_affected = duplicate.people_affected
-    kept.evidence = [*kept.evidence, *duplicate.evidence][:LIMITS["evidence"] * 2]
+    kept.evidence = [*kept.evidence, *duplicate.evidence]
     duplicate.merged_into_id = kept.id
     _record(uow, kept, user, "merged", changes)
     _record(uow, duplicate, user, "merged_into", {"merged_into_id": [None, kept.id]})
