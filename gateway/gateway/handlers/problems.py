@@ -23,7 +23,7 @@ from gateway.schemas.problems import (
     CommentOut,
     LinkIn,
     LinkOut,
-    MergeIn,
+    DuplicateIn,
     ProblemChangeIn,
     ProblemIn,
     ProblemOut,
@@ -116,14 +116,14 @@ class ProblemRoutes:
 
     @route("POST", "/v1/problems/<problem_id>/duplicates",
            summary="Merge a duplicate into this problem; its raisers, links and comments are kept here",
-           tag="problems", permission="problems:write", body=MergeIn, response=ProblemOut, status=201,
+           tag="problems", permission="problems:write", body=DuplicateIn, response=ProblemOut, status=201,
            errors=(403, 404, 409))
     def merge_problems(self, request, problem_id):
         caller = self.guard.caller(request, "problems:write")
         self._problem_in_scope(caller, problem_id, write=True)
 
         def produce():
-            data = read_json(request, MergeIn())
+            data = read_json(request, DuplicateIn())
             self._problem_in_scope(caller, data["duplicate_id"], write=True)
             self.training.merge_problems(problem_id, data, caller.actor())
             self.audit(caller, "update", "problem", [problem_id, data["duplicate_id"]], detail="merged")

@@ -71,7 +71,7 @@ class ProblemChangeIn(Strict):
     reason = text("reason", allow_none=True)
 
 
-class MergeIn(Strict):
+class DuplicateIn(Strict):
     duplicate_id = fields.String(required=True, metadata={"description": "The duplicate folded into this one."})
 
 
