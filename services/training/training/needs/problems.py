@@ -74,21 +74,34 @@ def raiser_view(raisers: list[ProblemRaiser], show_persons: bool) -> dict:
     return {"raisers": shown, "raiser_counts": counts}
 
 
-def links_of(uow, problem_id: str) -> list[dict]:
-    rows = list(uow.session.scalars(sa.select(ProblemLink).where(ProblemLink.problem_id == problem_id)
+def links_by_problem(uow, problem_ids: list[str]) -> dict[str, list[dict]]:
+    """Each problem's links with the linked record's title, in a few queries whatever the number of problems."""
+    found: dict[str, list[dict]] = {pid: [] for pid in problem_ids}
+    if not problem_ids:
+        return found
+    rows = list(uow.session.scalars(sa.select(ProblemLink).where(ProblemLink.problem_id.in_(problem_ids))
                                     .order_by(ProblemLink.created_at, ProblemLink.id)))
     titles = {}
     for kind, (model, _) in LINK_TARGETS.items():
-        ids = [r.target_id for r in rows if r.kind == kind]
+        ids = {r.target_id for r in rows if r.kind == kind}
         if ids:
             titles.update({(kind, i): t for i, t in uow.session.execute(
                 sa.select(model.id, model.title).where(model.id.in_(ids)))})
-    return [{"kind": r.kind, "target_id": r.target_id, "title": titles.get((r.kind, r.target_id)),
-             "linked_at": utc_iso(r.created_at)} for r in rows]
+    for r in rows:
+        found[r.problem_id].append({"kind": r.kind, "target_id": r.target_id,
+                                    "title": titles.get((r.kind, r.target_id)), "linked_at": utc_iso(r.created_at)})
+    return found
 
 
-def problem_dict(uow, problem: Problem, show_persons: bool, raisers: list[ProblemRaiser] | None = None) -> dict:
+def links_of(uow, problem_id: str) -> list[dict]:
+    return links_by_problem(uow, [problem_id])[problem_id]
+
+
+def problem_dict(uow, problem: Problem, show_persons: bool, raisers: list[ProblemRaiser] | None = None,
+                 links: list[dict] | None = None) -> dict:
+    """`raisers` and `links` when the caller read them for a whole page at once."""
     raisers = raisers_of(uow, [problem.id])[problem.id] if raisers is None else raisers
+    links = links_of(uow, problem.id) if links is None else links
     return {
         "id": problem.id, "version": problem.version, "title": problem.title, "description": problem.description,
         "field": problem.field, "area_code": problem.area_code, "people_affected": problem.people_affected,
@@ -96,7 +109,7 @@ def problem_dict(uow, problem: Problem, show_persons: bool, raisers: list[Proble
         "reject_reason": problem.reject_reason, "raised_on": problem.raised_on.isoformat(),
         **raiser_view(raisers, show_persons),
         "priority": priority.score(problem.people_affected, problem.severity, len(raisers)),
-        "links": links_of(uow, problem.id),
+        "links": links,
         "programmed_at": utc_iso(problem.programmed_at), "resolved_at": utc_iso(problem.resolved_at),
         "merged_into_id": problem.merged_into_id,
         "created_at": utc_iso(problem.created_at), "updated_at": utc_iso(problem.updated_at),
@@ -129,8 +142,9 @@ def list_problems(uow, areas, filters=None, limit=None, cursor=None, show_person
                                    sa.and_(Problem.created_at == at, Problem.id < after["id"])))
     rows = uow.session.scalars(query.order_by(Problem.created_at.desc(), Problem.id.desc()).limit(limit + 1)).all()
     result = page(list(rows), limit, lambda p: {"at": utc_iso(p.created_at), "id": p.id})
-    raisers = raisers_of(uow, [p.id for p in result["items"]])
-    result["items"] = [problem_dict(uow, p, show_persons, raisers[p.id]) for p in result["items"]]
+    ids = [p.id for p in result["items"]]
+    raisers, links = raisers_of(uow, ids), links_by_problem(uow, ids)
+    result["items"] = [problem_dict(uow, p, show_persons, raisers[p.id], links[p.id]) for p in result["items"]]
     return result
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from inklusi_platform.contracts.problems import FIELDS, OPEN_STATUSES, STATUSES
 from training.models.problems import Problem
 from training.needs import priority
-from training.needs.problems import days_to_programme, in_areas, links_of, raisers_of, today
+from training.needs.problems import days_to_programme, in_areas, links_by_problem, raisers_of, today
 
 MALANG_RAYA = "malang_raya"  # the key of problems about all of Malang Raya
 AGE_BUCKETS = ((30, "0-30"), (90, "31-90"), (180, "91-180"), (None, ">180"))  # days since raised
@@ -73,10 +73,11 @@ def export_rows(uow, areas) -> list[list[str]]:
     """The header and one row per problem, every cell text and formula-safe (persons only as a count)."""
     problems = _problems(uow, areas)
     raisers = raisers_of(uow, [p.id for p in problems])
+    links = links_by_problem(uow, [p.id for p in problems])
     rows = [list(EXPORT_COLUMNS)]
     for p in problems:
         kinds = [r.kind for r in raisers[p.id]]
-        answered = "; ".join(f"{link['kind']}: {link['title']}" for link in links_of(uow, p.id))
+        answered = "; ".join(f"{link['kind']}: {link['title']}" for link in links[p.id])
         rows.append([neutralise(v) for v in (
             p.title, p.field, p.area_code or MALANG_RAYA, p.status, p.raised_on.isoformat(), p.people_affected,
             p.severity, priority.score(p.people_affected, p.severity, len(kinds))["total"],
