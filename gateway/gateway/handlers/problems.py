@@ -171,6 +171,8 @@ class ProblemRoutes:
 
         def produce():
             data = read_json(request, LinkIn())
+            if data["kind"] == "training":
+                self._training_in_scope(caller, data["target_id"])  # its title must not leak across areas
             links = self.training.add_problem_link(problem_id, data, caller.actor())
             self.audit(caller, "update", "problem", problem_id, detail=f"link {data['kind']}")
             return json_response({"items": [LinkOut().dump(link) for link in links], "next_cursor": None},

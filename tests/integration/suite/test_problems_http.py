@@ -172,3 +172,20 @@ def test_triage_needs_if_match_and_a_reason_and_stays_in_the_callers_area(invent
         "counterpart_org": "Dinas Kesehatan Kota Malang", "outcome": "Jadwal terapi keliling", "area_code": "35.73"})
     assert action.status_code == 201, action.text
     assert [a["id"] for a in lawang.get("/v1/advocacy-actions").json()["items"]] == []
+
+
+def test_a_training_outside_the_callers_area_cannot_be_linked(inventory, as_user):
+    admin, lawang = as_user("admin"), as_user("staf_lawang")
+    venue = admin.post("/v1/venues", json={"name": "Balai Kota Batu", "address": "Batu", "desa_code": "35.79.01.1001"})
+    training = admin.post("/v1/trainings", json={
+        "programme_id": inventory["programme"]["id"], "title": "Terapi Batu", "area_code": "35.79.01",
+        "sessions": [{"starts_at": "2026-12-05T09:00:00", "ends_at": "2026-12-05T12:00:00",
+                      "venue_id": venue.json()["id"], "capacity": 5}]})
+    assert training.status_code == 201, training.text
+    made = lawang.post("/v1/problems", json=therapy([{"kind": "organisasi", "organisation": "HWDI"}], today(),
+                                                    area_code="35.07.25"))
+    assert made.status_code == 201, made.text
+    path = f"/v1/problems/{made.json()['id']}/links"
+    refused = lawang.post(path, json={"kind": "training", "target_id": training.json()["id"]})
+    assert refused.status_code == 404, refused.text
+    assert lawang.get(path).json()["items"] == []
