@@ -8,7 +8,7 @@ from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import regions
 from training.actors import actor_id
 from training.models.catalogue import Programme, Trainer, Venue
-from training.models.problems import ProblemLink
+from training.models.problems import Problem, ProblemLink
 from training.models.schedule import Training
 from training.schemas import ProgrammeInput, TrainerInput, VenueInput, load
 from training.times import now, utc_iso
@@ -108,6 +108,8 @@ def problems_of_programme(uow, programme_id: str) -> list[str]:
     """Ids of the needs-inventory problems a programme answers, directly or through one of its trainings."""
     trainings = sa.select(Training.id).where(Training.programme_id == programme_id)
     query = (sa.select(ProblemLink.problem_id).distinct()
+             .join(Problem, Problem.id == ProblemLink.problem_id)
+             .where(Problem.merged_into_id.is_(None))  # a merged duplicate's links live on in the kept record
              .where(sa.or_(sa.and_(ProblemLink.kind == "programme", ProblemLink.target_id == programme_id),
                            sa.and_(ProblemLink.kind == "training", ProblemLink.target_id.in_(trainings))))
              .order_by(ProblemLink.problem_id))

@@ -141,14 +141,22 @@ def test_a_duplicate_is_merged_with_its_raisers_and_history_kept(uow):
                                                   {"kind": "paguyuban", "ref_id": PAGUYUBAN}],
                                                  people_affected=60, raised_on="2026-01-10"), ACTOR, {})
     problems.add_comment(uow, second["id"], {"body": "Sama dengan usulan paguyuban"}, ACTOR)
+    programme = catalogue.create_programme(uow, {"title": "Terapi", "topic": "lainnya", "organiser_org": "LS",
+                                                 "audience": "paguyuban"}, ACTOR)
+    problems.add_link(uow, second["id"], {"kind": "programme", "target_id": programme["id"]}, ACTOR)
     kept = problems.merge(uow, first["id"], {"duplicate_id": second["id"]}, ACTOR)
+    assert catalogue.get_programme(uow, programme["id"])["problem_ids"] == [first["id"]]
+    assert [link["target_id"] for link in kept["links"]] == [programme["id"]]
+    assert kept["status"] == "diprogramkan"  # what answered the duplicate answers the record kept
     assert sorted(r["kind"] for r in kept["raisers"]) == ["organisasi", "paguyuban"]  # the same paguyuban once
     assert kept["people_affected"] == 60 and kept["raised_on"] == "2026-01-10"
     assert kept["priority"]["parts"][2]["value"] == 2
     assert [p["id"] for p in problems.list_problems(uow, None)["items"]] == [first["id"]]
     assert problems.get_problem(uow, second["id"])["merged_into_id"] == first["id"]
     assert [c["body"] for c in problems.comments(uow, first["id"])] == ["Sama dengan usulan paguyuban"]
-    assert problems.history(uow, first["id"])[-1]["changes"]["merged_duplicate_id"] == [None, second["id"]]
+    steps = problems.history(uow, first["id"])
+    assert [s["action"] for s in steps] == ["raised", "merged", "status", "status"]
+    assert steps[1]["changes"]["merged_duplicate_id"] == [None, second["id"]]
     with pytest.raises(Conflict):
         problems.change_problem(uow, second["id"], {"status": "dikaji"}, None, ACTOR)
     with pytest.raises(ValidationFailed):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from training.actors import actor_id
-from training.models.problems import AdvocacyAction, ProblemLink
+from training.models.problems import AdvocacyAction, Problem, ProblemLink
 from training.needs.problems import in_areas
 from training.needs.schemas import AdvocacyInput
 from training.schemas import load
@@ -32,7 +32,8 @@ def _answered(uow, action_ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {i: [] for i in action_ids}
     if action_ids:
         rows = uow.session.execute(sa.select(ProblemLink.target_id, ProblemLink.problem_id)
-                                   .where(ProblemLink.kind == "advocacy_action",
+                                   .join(Problem, Problem.id == ProblemLink.problem_id)
+                                   .where(Problem.merged_into_id.is_(None), ProblemLink.kind == "advocacy_action",
                                           ProblemLink.target_id.in_(action_ids))
                                    .order_by(ProblemLink.problem_id))
         for action_id, problem_id in rows:

@@ -249,6 +249,14 @@ def _step(uow, problem: Problem, user: str, wanted: str, reason: str | None, lin
         uow.emit("problem_resolved", _ref(problem))
 
 
+def _programme_by(uow, problem: Problem, user: str, link: ProblemLink) -> None:
+    """Something now answers the problem: one not yet programmed becomes so, each step in its history."""
+    if problem.status == "baru":
+        _step(uow, problem, user, "dikaji", None, link)
+    if problem.status == "dikaji":
+        _step(uow, problem, user, "diprogramkan", None, link)
+
+
 def _live(problem: Problem) -> None:
     if problem.merged_into_id is not None:
         raise Conflict("Permasalahan ini sudah digabung ke catatan lain; ubah catatan itu.",
@@ -308,10 +316,12 @@ def merge(uow, kept_id, data, actor) -> dict:
                                       added_at=now(), added_by=user))
         moved += 1
     linked = {(link["kind"], link["target_id"]) for link in links_of(uow, kept.id)}
+    moved_link = None
     for link in uow.session.scalars(sa.select(ProblemLink).where(ProblemLink.problem_id == duplicate.id)):
         if (link.kind, link.target_id) not in linked:
-            uow.session.add(ProblemLink(problem_id=kept.id, kind=link.kind, target_id=link.target_id,
-                                        created_at=link.created_at, created_by=link.created_by))
+            moved_link = ProblemLink(problem_id=kept.id, kind=link.kind, target_id=link.target_id,
+                                     created_at=link.created_at, created_by=link.created_by)
+            uow.session.add(moved_link)
     uow.session.execute(sa.update(ProblemComment).where(ProblemComment.problem_id == duplicate.id)
                         .values(problem_id=kept.id))
     changes = {"merged_duplicate_id": [None, duplicate.id], "raisers_added": [0, moved]}
@@ -325,6 +335,8 @@ def merge(uow, kept_id, data, actor) -> dict:
     duplicate.merged_into_id = kept.id
     _record(uow, kept, user, "merged", changes)
     _record(uow, duplicate, user, "merged_into", {"merged_into_id": [None, kept.id]})
+    if moved_link is not None:
+        _programme_by(uow, kept, user, moved_link)
     _touch(uow, duplicate)
     _touch(uow, kept)
     return problem_dict(uow, kept, show_persons=True)
@@ -369,10 +381,7 @@ def add_link(uow, problem_id, data, actor) -> list[dict]:
     uow.session.add(link)
     uow.session.flush()
     _record(uow, problem, user, "linked", {"link": [None, f"{doc['kind']}:{doc['target_id']}"]})
-    if problem.status == "baru":
-        _step(uow, problem, user, "dikaji", None, link)
-    if problem.status == "dikaji":
-        _step(uow, problem, user, "diprogramkan", None, link)
+    _programme_by(uow, problem, user, link)
     _touch(uow, problem)
     return links_of(uow, problem.id)
 
