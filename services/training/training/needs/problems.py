@@ -5,7 +5,7 @@ see persons (`show_persons`); everyone else sees how many persons raised the pro
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -166,8 +166,12 @@ def history(uow, problem_id) -> list[dict]:
 # --- writing -------------------------------------------------------------------------------------
 
 def _record(uow, problem: Problem, user: str, action: str, changes: dict, reason: str | None = None) -> None:
-    uow.session.add(ProblemChange(problem_id=problem.id, at=now(), actor=user, action=action, changes=changes,
+    # Strictly after the problem's last change, so steps of one request keep their order in the history.
+    last = uow.session.scalar(sa.select(sa.func.max(ProblemChange.at)).where(ProblemChange.problem_id == problem.id))
+    at = now() if last is None else max(now(), utc(last) + timedelta(microseconds=1))
+    uow.session.add(ProblemChange(problem_id=problem.id, at=at, actor=user, action=action, changes=changes,
                                   reason=reason))
+    uow.session.flush()
 
 
 def _touch(uow, problem: Problem) -> None:
