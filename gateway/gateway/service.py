@@ -16,6 +16,7 @@ from gateway.handlers.funding import FundingRoutes
 from gateway.handlers.groups import GroupRoutes
 from gateway.handlers.notifications import NotificationRoutes
 from gateway.handlers.persons import PersonRoutes
+from gateway.handlers.problems import ProblemRoutes
 from gateway.handlers.training import TrainingRoutes
 from gateway.handlers.transfers import TransferRoutes
 from gateway.routes import route
@@ -23,7 +24,8 @@ from inklusi_platform.service import ServiceBase
 
 
 class GatewayService(AuthRoutes, PersonRoutes, GroupRoutes, TransferRoutes, AreaRoutes, AuditRoutes,
-                     TrainingRoutes, DocsRoutes, FundingRoutes, NotificationRoutes, ServiceBase):
+                     TrainingRoutes, ProblemRoutes, DocsRoutes, FundingRoutes, NotificationRoutes,
+                     ServiceBase):
     name = "gateway"
 
     guard = Guard()

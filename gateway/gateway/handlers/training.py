@@ -81,6 +81,12 @@ class TrainingRoutes:
         query = read_query(request, PageQuery())
         return self._paged(self.training.list_programmes(query.get("limit"), query.get("cursor")), ProgrammeOut())
 
+    @route("GET", "/v1/programmes/<programme_id>", summary="Read a programme and the problems it answers",
+           tag="training", permission="training:read", response=ProgrammeOut, errors=(404,))
+    def get_programme(self, request, programme_id):
+        self.guard.caller(request, "training:read")
+        return json_response(ProgrammeOut().dump(self.training.get_programme(programme_id)))
+
     @route("POST", "/v1/venues", summary="Record a venue and its accessibility features", tag="training",
            permission="training:write", body=VenueIn, response=VenueOut, status=201, errors=(403,))
     def create_venue(self, request):

@@ -48,6 +48,8 @@ class ProgrammeOut(Strict):
     organiser_org = fields.String(required=True)
     audience = fields.String(required=True)
     created_at = fields.String()
+    problem_ids = fields.List(fields.String(), metadata={
+        "description": "Problems of the needs inventory this programme answers (directly or by a training)."})
 
 
 class VenueIn(Strict):

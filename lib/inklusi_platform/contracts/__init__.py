@@ -82,4 +82,4 @@ def load_event(body) -> Event:
 
 def _load_contract_modules() -> None:
     # Imported lazily so that the catalogue module itself has no import cycle with its contents.
-    from inklusi_platform.contracts import funding, registry, training  # noqa: F401
+    from inklusi_platform.contracts import funding, problems, registry, training  # noqa: F401

@@ -15,7 +15,8 @@ GANDA = "ganda"
 CATEGORIES = (*CHOSEN_CATEGORIES, GANDA)
 CHANNELS = ("whatsapp", "sms", "email", "none")
 FORMATS = ("plain_text", "easy_read", "large_print")
-PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra")
+# inventarisasi_masalah: naming the person as a raiser of a problem in the needs inventory.
+PURPOSES = ("pendataan", "komunikasi", "pelatihan", "bantuan_usaha", "berbagi_data_mitra", "inventarisasi_masalah")
 GIVERS = ("self", "guardian")
 CONSENT_FORMS = ("read_aloud", "sign_language", "easy_read", "written")
 # Where a consent record comes from: entered by whoever recorded it, an import's Persetujuan column,

@@ -8,6 +8,8 @@ from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import regions
 from training.actors import actor_id
 from training.models.catalogue import Programme, Trainer, Venue
+from training.models.problems import Problem, ProblemLink
+from training.models.schedule import Training
 from training.schemas import ProgrammeInput, TrainerInput, VenueInput, load
 from training.times import now, utc_iso
 
@@ -26,9 +28,11 @@ def load_row(uow, model, row_id, lock: bool = False):
     return row
 
 
-def programme_dict(p: Programme) -> dict:
+def programme_dict(p: Programme, problem_ids: list[str] | None = None) -> dict:
+    """`problem_ids`: the needs-inventory problems the programme answers (directly or by a training)."""
     return {"id": p.id, "title": p.title, "topic": p.topic, "description": p.description,
-            "organiser_org": p.organiser_org, "audience": p.audience, "created_at": utc_iso(p.created_at)}
+            "organiser_org": p.organiser_org, "audience": p.audience, "created_at": utc_iso(p.created_at),
+            "problem_ids": problem_ids or []}
 
 
 def venue_dict(v: Venue) -> dict:
@@ -87,11 +91,29 @@ def _by_name(uow, model, key: str, view, limit, cursor, where=()) -> dict:
 
 
 def list_programmes(uow, limit=None, cursor=None) -> dict:
-    return _by_name(uow, Programme, "title", programme_dict, limit, cursor)
+    return _by_name(uow, Programme, "title", lambda p: programme_dict(p, problems_of_programme(uow, p.id)),
+                    limit, cursor)
+
+
+def get_programme(uow, programme_id) -> dict:
+    programme = load_row(uow, Programme, programme_id)
+    return programme_dict(programme, problems_of_programme(uow, programme.id))
 
 
 def list_trainers(uow, limit=None, cursor=None) -> dict:
     return _by_name(uow, Trainer, "name", trainer_dict, limit, cursor)
+
+
+def problems_of_programme(uow, programme_id: str) -> list[str]:
+    """Ids of the needs-inventory problems a programme answers, directly or through one of its trainings."""
+    trainings = sa.select(Training.id).where(Training.programme_id == programme_id)
+    query = (sa.select(ProblemLink.problem_id).distinct()
+             .join(Problem, Problem.id == ProblemLink.problem_id)
+             .where(Problem.merged_into_id.is_(None))  # a merged duplicate's links live on in the kept record
+             .where(sa.or_(sa.and_(ProblemLink.kind == "programme", ProblemLink.target_id == programme_id),
+                           sa.and_(ProblemLink.kind == "training", ProblemLink.target_id.in_(trainings))))
+             .order_by(ProblemLink.problem_id))
+    return list(uow.session.scalars(query))
 
 
 def list_venues(uow, areas, limit=None, cursor=None) -> dict:

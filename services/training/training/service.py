@@ -4,12 +4,14 @@ The platform commits the unit of work (data and events together) after the entry
 and rolls it back when it raises; nothing here commits.
 """
 from inklusi_platform.consumer import event_handler
+from inklusi_platform.contracts.problems import CONSENT_PURPOSE
 from inklusi_platform.contracts.training import ENROLMENT_CONSENTS
 from inklusi_platform.entrypoints import rpc
 from inklusi_platform.errors import Unavailable
 from inklusi_platform.rpc_client import ServiceClient, ServiceTimeout
 from inklusi_platform.service import ServiceBase
 from training import accommodations, attendance, calendar, catalogue, enrolment, history, trainings
+from training.needs import advocacy, problems, reports
 
 REGISTRY_TIMEOUT_SECONDS = 5
 
@@ -19,15 +21,18 @@ class TrainingService(ServiceBase):
 
     registry = ServiceClient("registry")
 
-    def _profile(self, person_id) -> dict | None:
-        """The registry's facts about one person (status, consent, categories, format); None if unknown."""
-        if not isinstance(person_id, str):
-            return None
+    def _profiles(self, person_ids: list[str]) -> dict[str, dict]:
+        """The registry's facts (status, consents, categories, format) by person id; unknown ids left out."""
+        if not person_ids:
+            return {}
         try:
-            profiles = self.registry.participant_profiles([person_id], timeout=REGISTRY_TIMEOUT_SECONDS)
+            found = self.registry.participant_profiles(person_ids, timeout=REGISTRY_TIMEOUT_SECONDS)
         except ServiceTimeout:
             raise Unavailable("Registry tidak menjawab; coba lagi sebentar lagi.", {"retry_after": 5}) from None
-        return profiles[0] if profiles else None
+        return {profile["person_id"]: profile for profile in found}
+
+    def _profile(self, person_id) -> dict | None:
+        return self._profiles([person_id]).get(person_id) if isinstance(person_id, str) else None
 
     # --- programmes, venues, trainers ------------------------------------------------------------
 
@@ -38,6 +43,10 @@ class TrainingService(ServiceBase):
     @rpc
     def list_programmes(self, limit=None, cursor=None) -> dict:
         return catalogue.list_programmes(self.db, limit, cursor)
+
+    @rpc
+    def get_programme(self, programme_id: str) -> dict:
+        return catalogue.get_programme(self.db, programme_id)
 
     @rpc
     def create_venue(self, data: dict, actor: dict) -> dict:
@@ -135,6 +144,65 @@ class TrainingService(ServiceBase):
     def calendar_feed(self, scope: str, key: str) -> str:
         return calendar.feed(self.db, scope, key)
 
+    # --- the needs inventory -------------------------------------------------------------------
+
+    @rpc
+    def raise_problem(self, data: dict, actor: dict) -> dict:
+        profiles = self._profiles(problems.person_raiser_ids(data))
+        return problems.raise_problem(self.db, data, actor, profiles)
+
+    @rpc
+    def get_problem(self, problem_id: str, show_persons: bool = False) -> dict:
+        return problems.get_problem(self.db, problem_id, show_persons)
+
+    @rpc
+    def list_problems(self, areas, filters=None, limit=None, cursor=None, show_persons: bool = False) -> dict:
+        return problems.list_problems(self.db, areas, filters, limit, cursor, show_persons)
+
+    @rpc
+    def change_problem(self, problem_id: str, data: dict, expected_version, actor: dict) -> dict:
+        return problems.change_problem(self.db, problem_id, data, expected_version, actor)
+
+    @rpc
+    def merge_problems(self, problem_id: str, data: dict, actor: dict) -> dict:
+        return problems.merge(self.db, problem_id, data, actor)
+
+    @rpc
+    def problem_history(self, problem_id: str) -> list:
+        return problems.history(self.db, problem_id)
+
+    @rpc
+    def add_problem_comment(self, problem_id: str, data: dict, actor: dict) -> dict:
+        return problems.add_comment(self.db, problem_id, data, actor)
+
+    @rpc
+    def problem_comments(self, problem_id: str) -> list:
+        return problems.comments(self.db, problem_id)
+
+    @rpc
+    def add_problem_link(self, problem_id: str, data: dict, actor: dict) -> list:
+        return problems.add_link(self.db, problem_id, data, actor)
+
+    @rpc
+    def problem_links(self, problem_id: str) -> list:
+        return problems.links(self.db, problem_id)
+
+    @rpc
+    def create_advocacy_action(self, data: dict, actor: dict) -> dict:
+        return advocacy.create_action(self.db, data, actor)
+
+    @rpc
+    def list_advocacy_actions(self, areas, limit=None, cursor=None) -> dict:
+        return advocacy.list_actions(self.db, areas, limit, cursor)
+
+    @rpc
+    def problem_stats(self, areas) -> dict:
+        return reports.stats(self.db, areas)
+
+    @rpc
+    def problem_export_rows(self, areas) -> list:
+        return reports.export_rows(self.db, areas)
+
     # --- registry events -------------------------------------------------------------------------
 
     @event_handler("registry", "person_deceased")
@@ -145,7 +213,10 @@ class TrainingService(ServiceBase):
     def on_consent_withdrawn(self, event):
         if event.payload["purpose"] in ENROLMENT_CONSENTS:
             enrolment.cancel_for_person(self.db, event.payload["person_id"], "consent_withdrawn")
+        if event.payload["purpose"] == CONSENT_PURPOSE:
+            problems.forget_person(self.db, event.payload["person_id"])
 
     @event_handler("registry", "persons_merged")
     def on_persons_merged(self, event):
         enrolment.merge_person(self.db, event.payload["kept_person_id"], event.payload["merged_person_id"])
+        problems.merge_person(self.db, event.payload["kept_person_id"], event.payload["merged_person_id"])

@@ -141,3 +141,37 @@ def test_problem_responses_match_the_problem_schema(gateway, web_session):
                      web_session.post("/v1/auth/token", data="x", headers={"Content-Type": "text/plain"})):
         assert response.headers["Content-Type"] == "application/problem+json"
         assert ProblemSchema().validate(response.json()) == {}
+
+
+def test_problem_responses_match_their_documented_schemas(gateway, registry_service, training_service, as_user):
+    admin = as_user("admin")
+    programme = admin.post("/v1/programmes", json={"title": "Terapi", "topic": "lainnya", "organiser_org": "FOMI",
+                                                   "audience": "paguyuban"}).json()
+    body = {"title": "Akses terapi", "description": "Terapi anak sulit dijangkau.", "field": "layanan",
+            "area_code": "35.73.03", "people_affected": 12, "raisers": [{"kind": "organisasi", "organisation": "HWDI"}],
+            "evidence": [{"kind": "attachment", "filename": "notulen.pdf", "size_bytes": 10}]}
+    made = admin.post("/v1/problems", json=body)
+    assert documented_errors(made, "POST", "/v1/problems") == {}
+    duplicate = admin.post("/v1/problems", json=body).json()
+    base = f"/v1/problems/{made.json()['id']}"
+    calls = [
+        ("POST", f"{base}/duplicates", {"duplicate_id": duplicate["id"]}),
+        ("POST", f"{base}/links", {"kind": "programme", "target_id": programme["id"]}),
+        ("POST", f"{base}/comments", {"body": "Setuju"}),
+        ("POST", "/v1/advocacy-actions", {"title": "Audiensi", "kind": "audiensi", "held_on": "2026-10-01",
+                                          "counterpart_org": "Dinas Kesehatan"}),
+        ("GET", base, None),
+        ("GET", "/v1/problems", None),
+        ("GET", f"{base}/history", None),
+        ("GET", f"{base}/comments", None),
+        ("GET", f"{base}/links", None),
+        ("GET", "/v1/advocacy-actions", None),
+        ("GET", "/v1/stats/problems", None),
+        ("GET", f"/v1/programmes/{programme['id']}", None),
+    ]
+    for method, path, json_body in calls:
+        response = admin.request(method, path, json=json_body)
+        assert documented_errors(response, method, path) == {}, path
+    changed = admin.patch(base, json={"status": "selesai"}, headers={"If-Match": admin.get(base).headers["ETag"]})
+    assert documented_errors(changed, "PATCH", base) == {}
+    assert documented_errors(as_user("fomi").get(base), "GET", base) == {}  # the view without persons too

@@ -17,8 +17,10 @@ EXPECTED_PERMISSIONS = {
     "funding:verify", "funding:recommend", "funding:approve", "funding:disburse", "funding:read", "audit:read",
     "accounts:manage", "areas:read", "events:subscribe", "funding:override", "funding:programmes",
     "notifications:read", "notifications:retry", "notifications:templates",
+    "problems:read", "problems:write",
 }
-ROLES = ("admin", "ngo_staff", "ppd_companion", "dinsos_officer", "kemensos_approver", "forum_viewer", "partner")
+ROLES = ("admin", "ngo_staff", "ppd_companion", "dinsos_officer", "kemensos_approver", "forum_viewer", "partner",
+         "forum_coordinator")
 SCOPED = {"ngo_staff", "ppd_companion", "dinsos_officer"}
 
 
@@ -55,7 +57,7 @@ def test_admin_has_every_declared_permission(book):
     assert book.permissions_of(["admin"]) == book.permissions
 
 
-@pytest.mark.parametrize("role", ["forum_viewer", "partner"])
+@pytest.mark.parametrize("role", ["forum_viewer", "partner", "forum_coordinator"])
 def test_aggregate_only_roles_reach_no_personal_record(book, role):
     granted = book.permissions_of([role])
     assert not {p for p in granted if p.startswith(("persons:", "audit:", "imports:", "accounts:"))}
@@ -166,3 +168,8 @@ def test_a_bad_roles_file_fails_to_load(tmp_path, text, complaint):
 
 def test_load_errors_are_value_errors_for_callers_that_catch_those(tmp_path):
     assert issubclass(RoleBookError, ValueError) and issubclass(UnknownRole, KeyError)
+
+
+def test_the_needs_inventory_is_read_by_the_forum_and_triaged_by_staff_and_coordinators(book):
+    assert holders(book, "problems:read") == {"admin", "ngo_staff", "forum_viewer", "forum_coordinator"}
+    assert holders(book, "problems:write") == {"admin", "ngo_staff", "forum_coordinator"}

@@ -1,5 +1,5 @@
 """Tables owned by the training service. Import from here so that every table is registered on Base."""
-from training.models import catalogue, participation, schedule  # noqa: F401  (registers the tables)
+from training.models import catalogue, participation, problems, schedule  # noqa: F401  (registers the tables)
 from training.models.base import Base
 
 __all__ = ["Base"]
