@@ -1,13 +1,13 @@
 """consent purpose inventarisasi_masalah: a person may be named as a raiser in the needs inventory
 
-Revision ID: 0005_problems_consent_purpose
-Revises: 0004_idempotent_results
+Revision ID: 0006_problems_consent_purpose
+Revises: 0005_imports
 Create Date: 2026-11-29 20:40:00
 """
 from alembic import op
 
-revision = "0005_problems_consent_purpose"
-down_revision = "0004_idempotent_results"
+revision = "0006_problems_consent_purpose"
+down_revision = "0005_imports"
 branch_labels = None
 depends_on = None
 
