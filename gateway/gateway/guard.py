@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nameko.extensions import DependencyProvider
 
+from gateway import accounts
 from gateway.access.accounts_cache import AccountCheck
 from gateway.access.roles import RoleBook
 from gateway.access.scope import Scope
@@ -141,17 +142,32 @@ class Guard(DependencyProvider):
         if not self.accounts.is_active(claims.kind, claims.subject):
             # A signature proves who was issued the token, not that the account is still there.
             raise HttpProblem(401, "Token akses tidak sah; masuk kembali.", headers=INVALID_TOKEN_HEADERS)
-        roles = tuple(claims.roles)
         try:
-            permissions = self.role_book.permissions_of(roles)
-            scoped = self.role_book.is_area_scoped(roles)
+            caller = self._caller_of(claims.kind, claims.subject, claims.org_id, claims.roles, claims.areas,
+                                     getattr(claims, "name", "") or "")
         except (KeyError, ValueError):
             raise HttpProblem(401, "Peran pada token tidak dikenal lagi; masuk kembali.") from None
-        caller = Caller(kind=claims.kind, subject=claims.subject, org_id=claims.org_id, roles=roles,
-                        permissions=permissions, scope=Scope(frozenset(claims.areas) if scoped else None),
-                        name=getattr(claims, "name", "") or "")
         request.environ["inklusi.caller"] = caller.principal  # for the access log line
         return caller
+
+    def account_caller(self, session, kind: str, subject: str) -> Caller | None:
+        """The caller an account is now (its current roles and areas), or None if it is gone or inactive.
+
+        For credentials that carry no claims of their own, such as a calendar feed key.
+        """
+        try:
+            principal = accounts.principal_of(session, kind, subject)
+            return self._caller_of(kind, subject, principal.org_id, principal.roles, principal.areas, "")
+        except (accounts.LoginRefused, KeyError, ValueError):
+            return None
+
+    def _caller_of(self, kind, subject, org_id, roles, areas, name) -> Caller:
+        """KeyError or ValueError for a role the role book no longer knows."""
+        roles = tuple(roles)
+        scoped = self.role_book.is_area_scoped(roles)
+        return Caller(kind=kind, subject=subject, org_id=org_id, roles=roles,
+                      permissions=self.role_book.permissions_of(roles),
+                      scope=Scope(frozenset(areas) if scoped else None), name=name)
 
     @staticmethod
     def require(caller: Caller, permission: str) -> None:

@@ -147,7 +147,11 @@ class GatewayWebServer(WebServer):
     def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
         from gateway.wire import ProblemProtocol  # problem+json even for what eventlet refuses itself
 
-        return super().get_wsgi_server(sock, wsgi_app, protocol=ProblemProtocol, debug=debug)
+        server = super().get_wsgi_server(sock, wsgi_app, protocol=ProblemProtocol, debug=debug)
+        # eventlet's own line per request holds the query string (a calendar feed key, issue 11);
+        # the access log above logs the route template instead.
+        server.log_output = False
+        return server
 
 
 class HttpEntrypoint(HttpRequestHandler):

@@ -112,3 +112,20 @@ class IdempotentResponse(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     headers: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class FeedKey(Base):
+    """A calendar subscription URL's secret (issue 11): calendar apps cannot send a bearer token.
+
+    Bound to one account and one feed scope; only the SHA-256 of the secret is kept.
+    """
+
+    __tablename__ = "feed_keys"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    subject_kind: Mapped[str] = mapped_column(sa.String(10))  # user | client
+    subject_id: Mapped[str] = mapped_column(sa.String(80), index=True)
+    scope: Mapped[str] = mapped_column(sa.String(200))  # area-<code>, pokja-<id> or person-<id>
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -6,11 +6,13 @@ area with the registry and, outside it, answered exactly like an unknown id.
 """
 from werkzeug.wrappers import Response
 
+from gateway.access import feed_keys
 from gateway.bodies import json_response, read_json, read_query
 from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas.calendar import FeedKeyCreatedOut, FeedKeyIn, FeedKeysOut, FeedQuery
 from gateway.schemas.common import AreaPageQuery, PageQuery
 from gateway.schemas.training import (
     AccommodationsOut,
@@ -337,10 +339,27 @@ class TrainingRoutes:
     # --- calendars -------------------------------------------------------------------------------
 
     @route("GET", "/v1/calendar/<scope>.ics",
-           summary="iCalendar feed (WIB): area-<code>, pokja-<id> or person-<id>", tag="training",
-           permission="training:read", content_type="text/calendar", errors=(403, 404))
+           summary="iCalendar feed (WIB): area-<code>, pokja-<id> or person-<id>; a bearer token or ?key=",
+           tag="training", permission="training:read", content_type="text/calendar", query=FeedQuery,
+           errors=(403, 404))
     def get_calendar(self, request, scope):
-        caller = self.guard.caller(request, "training:read")
+        by_key = "key" in request.args and "Authorization" not in request.headers
+        caller = self._feed_key_caller(request, scope) if by_key else self.guard.caller(request, "training:read")
+        try:
+            kind, key = self._calendar_scope(caller, scope)
+        except (HttpProblem, NotFound):
+            if not by_key:
+                raise
+            # The account may have lost the area or role since: to the URL's holder, just an unknown feed.
+            raise NotFound(feed_keys.FEED_NOT_FOUND) from None
+        if kind == "person":
+            self.audit(caller, "read", "enrolment", key, detail="calendar via feed key" if by_key else "calendar")
+        text = self.training.calendar_feed(kind, key)
+        return Response(text, status=200, content_type=CALENDAR_TYPE,
+                        headers={"Content-Disposition": f'inline; filename="{scope}.ics"'})
+
+    def _calendar_scope(self, caller, scope: str) -> tuple[str, str]:
+        """(kind, key) of a feed the caller may read; 403 or 404 otherwise, as for reading it."""
         kind, _, key = scope.partition("-")
         if kind == "area":
             if not caller.scope.allows(key):
@@ -352,9 +371,46 @@ class TrainingRoutes:
         elif kind == "person":
             self.guard.require(caller, "training:participants")
             self._person_reachable(caller, key)
-            self.audit(caller, "read", "enrolment", key, detail="calendar")
         else:
             raise NotFound("Kalender ini tidak ada; pakai area-<kode>, pokja-<id> atau person-<id>.")
-        text = self.training.calendar_feed(kind, key)
-        return Response(text, status=200, content_type=CALENDAR_TYPE,
-                        headers={"Content-Disposition": f'inline; filename="{scope}.ics"'})
+        return kind, key
+
+    def _feed_key_caller(self, request, scope: str):
+        """The key's account as it is now, if the key is live, made for this very feed, and its account
+        active and still allowed to read calendars. Anything else is the one 404 of an unknown feed: a
+        URL found in a calendar app tells nothing about why it stopped working."""
+        stored = feed_keys.holder(self.db.session, request.args["key"], scope)
+        caller = stored and self.guard.account_caller(self.db.session, stored.subject_kind, stored.subject_id)
+        if not caller or not caller.can("training:read"):
+            raise NotFound(feed_keys.FEED_NOT_FOUND)
+        request.environ["inklusi.caller"] = caller.principal  # for the access log line, as a token's
+        return caller
+
+    @route("POST", "/v1/calendar/feeds", summary="A subscription URL for a calendar app (its key shown once)",
+           tag="training", permission="training:read", body=FeedKeyIn, response=FeedKeyCreatedOut, status=201,
+           errors=(403, 404, 409))
+    def create_calendar_feed(self, request):
+        caller = self.guard.caller(request, "training:read")
+        scope = read_json(request, FeedKeyIn())["scope"]
+        self._calendar_scope(caller, scope)
+        plain, stored = feed_keys.create(self.db.session, caller.kind, caller.subject, scope)
+        self.audit(caller, "create", "calendar_feed", stored.id)
+        body = FeedKeyCreatedOut().dump({"id": stored.id, "scope": scope, "created_at": stored.created_at,
+                                          "url": f"/v1/calendar/{scope}.ics?key={plain}"})
+        return json_response(body, status=201)
+
+    @route("GET", "/v1/calendar/feeds", summary="The caller's calendar subscription keys (never the secret)",
+           tag="training", response=FeedKeysOut)
+    def list_calendar_feeds(self, request):
+        caller = self.guard.caller(request)
+        keys = feed_keys.live_keys_of(self.db.session, caller.kind, caller.subject)
+        return json_response(FeedKeysOut().dump({"items": keys}))
+
+    @route("DELETE", "/v1/calendar/feeds/<feed_id>", summary="Revoke a calendar subscription key (owner or admin)",
+           tag="training", status=204, errors=(404,))
+    def revoke_calendar_feed(self, request, feed_id):
+        caller = self.guard.caller(request)
+        owner = None if caller.can("accounts:manage") else (caller.kind, caller.subject)
+        feed_keys.revoke(self.db.session, feed_id, owner)
+        self.audit(caller, "delete", "calendar_feed", feed_id)
+        return Response(status=204)

@@ -65,10 +65,12 @@ def records(gateway, registry_service, staf_batu, as_user):
     job = created(lawang.post("/v1/imports", files={"file": ("lawang.csv", sheet(1), "text/csv")}))
     wait_for(lambda: lawang.get(f"/v1/imports/{job['id']}").json()["status"] in ("done", "failed"), timeout=60,
              message="the import to finish")
+    feed = created(lawang.post("/v1/calendar/feeds", json={"scope": "area-35.07.25"}))  # a calendar key
     flags = lawang.get("/v1/duplicate-flags").json()["items"]
     assert flags, "registering the twin should have flagged a likely duplicate"
     return {"person_id": person["id"], "pokja_id": pokja["id"], "paguyuban_id": paguyuban["id"],
-            "consent_id": consent["id"], "job_id": job["id"], "flag_id": flags[0]["id"], "outside": outside["id"]}
+            "consent_id": consent["id"], "job_id": job["id"], "flag_id": flags[0]["id"], "feed_id": feed["id"],
+            "outside": outside["id"]}
 
 
 def call(web, doc, url, body=None):
@@ -89,7 +91,7 @@ def test_every_id_field_in_a_body_is_declared():
 
 def test_every_route_is_walked():
     assert PATH_ROUTES and BODY_ROUTES
-    known = {"person_id", "pokja_id", "paguyuban_id", "consent_id", "job_id", "flag_id"}
+    known = {"person_id", "pokja_id", "paguyuban_id", "consent_id", "job_id", "flag_id", "feed_id"}
     unknown = {name for doc in PATH_ROUTES for name in PARAM.findall(doc.url)} - known
     assert not unknown, f"no record for path parameters {unknown}: add one to the `records` fixture"
 
