@@ -37,6 +37,9 @@ class RouteDoc:
     # None marks an id of a record without an area of its own (a venue, a programme): its service checks it.
     # Every body field named *_id or *_ids must be declared (tests/integration/suite/test_authorisation_walk.py).
     body_ids: dict = field(default_factory=dict, hash=False, compare=False)
+    # Path parameters naming records without an area of their own (a funding programme): everyone holding
+    # the permission reaches them, so the authorisation walk checks that area makes no difference.
+    unscoped: tuple[str, ...] = field(default=())
 
 
 def route(method: str, url: str, **doc):
