@@ -31,6 +31,8 @@ class RouteDoc:
     paged: bool = False
     errors: tuple[int, ...] = field(default=())
     content_type: str = "application/json"
+    # other types the success status may answer with (a stats file asked for by ?format=), documented beside it
+    alternative_types: tuple[str, ...] = field(default=())
     # statuses answered with this operation's own body rather than a problem (health's 503 report)
     own_body_on: tuple[int, ...] = field(default=())
     # body field -> kind of record its id (or list of ids) names, e.g. {"person_id": "person"}; see guard.REACHABLE.

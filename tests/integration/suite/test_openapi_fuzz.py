@@ -21,7 +21,7 @@ from tests.support.web import WebSession
 pytestmark = pytest.mark.integration
 
 SEED = 20261129
-EXAMPLES_PER_OPERATION_AND_ROLE = 24  # ~36 operations x 3 roles: over 2,000 cases in about two minutes here
+EXAMPLES_PER_OPERATION_AND_ROLE = 10  # ~80 operations x 3 roles: over 2,000 cases in a few minutes here
 MIN_CASES = 2000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -63,6 +63,7 @@ def fuzz(operation, web, base_url: str, tally: dict, failures: list) -> None:
     run()
 
 
+@pytest.mark.timeout(540)  # the suite-wide 180 s is too short for every service's operations
 def test_every_operation_holds_its_contract_under_generated_input(callers, web_address):
     base_url = f"http://{web_address}"
     document = callers["admin"].get(f"{base_url}/openapi.json").json()
