@@ -60,8 +60,9 @@ def build_document(routes: list[RouteDoc], server_url: str = "/") -> dict:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body}}}
         if doc.response is not None:
             schema = doc.response if not doc.paged else _paged(spec, doc.response)
-            operation["responses"][str(doc.status)] = {"description": "OK",
-                                                       "content": {doc.content_type: {"schema": schema}}}
+            content = {doc.content_type: {"schema": schema}}
+            content.update({other: {"schema": {"type": "string"}} for other in doc.alternative_types})
+            operation["responses"][str(doc.status)] = {"description": "OK", "content": content}
         else:
             operation["responses"][str(doc.status)] = {"description": "OK"}
         statuses = set(doc.errors) | ALWAYS

@@ -31,12 +31,17 @@ class RouteDoc:
     paged: bool = False
     errors: tuple[int, ...] = field(default=())
     content_type: str = "application/json"
+    # other types the success status may answer with (a stats file asked for by ?format=), documented beside it
+    alternative_types: tuple[str, ...] = field(default=())
     # statuses answered with this operation's own body rather than a problem (health's 503 report)
     own_body_on: tuple[int, ...] = field(default=())
     # body field -> kind of record its id (or list of ids) names, e.g. {"person_id": "person"}; see guard.REACHABLE.
     # None marks an id of a record without an area of its own (a venue, a programme): its service checks it.
     # Every body field named *_id or *_ids must be declared (tests/integration/suite/test_authorisation_walk.py).
     body_ids: dict = field(default_factory=dict, hash=False, compare=False)
+    # Path parameters naming records without an area of their own (a funding programme): everyone holding
+    # the permission reaches them, so the authorisation walk checks that area makes no difference.
+    unscoped: tuple[str, ...] = field(default=())
 
 
 def route(method: str, url: str, **doc):

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv"
+FILE_TYPES = (CSV_TYPE, XLSX_TYPE)  # what ?format=csv|xlsx answers with
 SEXES = {"L": "Laki-laki", "P": "Perempuan"}
 
 # (sheet title, key in the figures, [(column header, row key)])
@@ -57,7 +59,7 @@ def stats_file(figures: dict, file_format: str) -> Response:
             for row in rows:
                 named = dict(zip(headers, row, strict=True))
                 writer.writerow([title, *(named.get(column, "") for column in CSV_COLUMNS), row[-1]])
-        return Response("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8",
+        return Response("\ufeff" + text.getvalue(), content_type=f"{CSV_TYPE}; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="statistik-registri.csv"'})
     workbook = Workbook(write_only=True)
     for title, headers, rows in _tables(figures):

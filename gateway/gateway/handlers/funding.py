@@ -49,9 +49,7 @@ def funding_actor(caller) -> dict:
 
 
 def named_persons(data: dict) -> list[tuple[str, str]]:
-    """(field, person id) of every person a case body names, with the field the service reports errors on."""
-    if isinstance(data.get("applicant_id"), str):
-        return [("applicant_id", data["applicant_id"])]
+    """(field, person id) of each KUBE member a case body names; the route's body_ids checks `applicant_id`."""
     return [(f"members.{i}.person_id", m["person_id"]) for i, m in enumerate(data.get("members") or [])]
 
 
@@ -105,7 +103,7 @@ class FundingRoutes:
 
     @route("PATCH", "/v1/funding-programmes/<programme_id>", summary="Change a year's settings (needs If-Match)",
            tag="funding", permission=PROGRAMMES_PERMISSION, body=ProgrammeChanges, response=ProgrammeOut,
-           errors=(404, 409, 412, 428))
+           errors=(404, 409, 412, 428), unscoped=("programme_id",))
     def update_funding_programme(self, request, programme_id):
         caller = self.guard.caller(request, PROGRAMMES_PERMISSION)
         version = expected_version(request, self.funding.get_programme(programme_id))
@@ -115,7 +113,7 @@ class FundingRoutes:
         return record_response(ProgrammeOut().dump(programme), programme)
 
     @route("GET", "/v1/funding-programmes/<programme_id>", summary="One programme's settings and budget",
-           tag="funding", permission="funding:read", response=ProgrammeOut, errors=(404,))
+           tag="funding", permission="funding:read", response=ProgrammeOut, errors=(404,), unscoped=("programme_id",))
     def get_funding_programme(self, request, programme_id):
         self.guard.caller(request, "funding:read")
         programme = self.funding.get_programme(programme_id)
@@ -124,7 +122,8 @@ class FundingRoutes:
     # --- cases ------------------------------------------------------------------------------------
 
     @route("POST", "/v1/funding-cases", summary="Open a UEP or KUBE case as a draft", tag="funding",
-           permission="funding:propose", body=CaseInput, response=CaseOut, status=201, errors=(404,))
+           permission="funding:propose", body=CaseInput, response=CaseOut, status=201, errors=(404,),
+           body_ids={"programme_id": None, "applicant_id": "person"})
     def create_funding_case(self, request):
         caller = self.guard.caller(request, "funding:propose")
 

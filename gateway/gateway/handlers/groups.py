@@ -25,7 +25,7 @@ from gateway.schemas.groups import (
     StatsOut,
     StatsQuery,
 )
-from gateway.stats_files import stats_file
+from gateway.stats_files import FILE_TYPES, stats_file
 
 
 class GroupRoutes:
@@ -213,7 +213,7 @@ class GroupRoutes:
         return json_response(activities)
 
     @route("GET", "/v1/stats/registry", summary="Aggregate counts; no personal records", tag="stats",
-           permission="stats:read", query=StatsQuery, response=StatsOut)
+           permission="stats:read", query=StatsQuery, response=StatsOut, alternative_types=FILE_TYPES)
     def registry_stats(self, request):
         caller = self.guard.caller(request, "stats:read")
         query = read_query(request, StatsQuery())

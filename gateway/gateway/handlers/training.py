@@ -1,8 +1,8 @@
 """Routes of /v1/programmes, /v1/venues, /v1/trainers, /v1/trainings and /v1/calendar (the training service).
 
 The gateway checks the caller's role and area and the HTTP shape; the training service owns the rules.
-A training's area decides who reaches it; a person named in a body is checked against the caller's
-area with the registry and, outside it, answered exactly like an unknown id.
+A training's area decides who reaches it; ids named in a body are checked by each route's `body_ids`
+(a person or pokja outside the caller's area is answered exactly like an unknown id).
 """
 from werkzeug.wrappers import Response
 
@@ -40,7 +40,6 @@ from gateway.schemas.training import (
 from inklusi_platform.errors import NotFound, ValidationFailed
 
 TRAINING_NOT_FOUND = "Pelatihan ini tidak ditemukan."
-PERSON_NOT_FOUND = "Data orang ini tidak ditemukan."
 OUTSIDE = "Wilayah ini di luar wilayah kerja Anda."
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -51,12 +50,6 @@ class TrainingRoutes:
         if not caller.scope.allows(training["area_code"]):
             raise NotFound(TRAINING_NOT_FOUND)
         return training
-
-    def _person_reachable(self, caller, person_id) -> None:
-        """404 for a person outside the caller's area, worded as for an id that does not exist."""
-        area = self.registry.person_area(person_id) if isinstance(person_id, str) else None
-        if area is None or not caller.scope.allows(area["desa_code"]):
-            raise NotFound(PERSON_NOT_FOUND)
 
     def _paged(self, result, schema) -> Response:
         return json_response({"items": [schema.dump(item) for item in result["items"]],
@@ -139,7 +132,7 @@ class TrainingRoutes:
 
     @route("POST", "/v1/trainings", summary="Schedule a training with its sessions (409 names a clash)",
            tag="training", permission="training:write", body=TrainingIn, response=TrainingOut, status=201,
-           errors=(403, 409))
+           errors=(403, 409), body_ids={"programme_id": None, "pokja_id": "pokja"})
     def create_training(self, request):
         caller = self.guard.caller(request, "training:write")
 
@@ -181,7 +174,7 @@ class TrainingRoutes:
 
     @route("POST", "/v1/trainings/<training_id>/sessions", summary="Add a session (409 names a clash)",
            tag="training", permission="training:write", body=SessionIn, response=SessionOut, status=201,
-           errors=(404, 409))
+           errors=(404, 409), body_ids={"venue_id": None, "trainer_ids": None})
     def add_session(self, request, training_id):
         caller = self.guard.caller(request, "training:write")
         self._training_in_scope(caller, training_id)
@@ -197,7 +190,7 @@ class TrainingRoutes:
     @route("PATCH", "/v1/trainings/<training_id>/sessions/<session_id>",
            summary="Reschedule a session with a reason (needs the training's If-Match; 409 names a clash)",
            tag="training", permission="training:write", body=RescheduleIn, response=SessionOut,
-           errors=(404, 409, 412, 428))
+           errors=(404, 409, 412, 428), body_ids={"venue_id": None, "trainer_ids": None})
     def reschedule_session(self, request, training_id, session_id):
         caller = self.guard.caller(request, "training:write")
         training = self._training_in_scope(caller, training_id)
@@ -236,14 +229,14 @@ class TrainingRoutes:
 
     @route("POST", "/v1/trainings/<training_id>/enrolments",
            summary="Enrol an active registered person; waitlisted when the training is full", tag="training",
-           permission="training:write", body=EnrolmentIn, response=EnrolmentOut, status=201, errors=(404, 409))
+           permission="training:write", body=EnrolmentIn, response=EnrolmentOut, status=201, errors=(404, 409),
+           body_ids={"person_id": "person"})
     def enrol(self, request, training_id):
         caller = self.guard.caller(request, "training:write")
         self._training_in_scope(caller, training_id)
 
         def produce():
-            data = read_json(request, EnrolmentIn())
-            self._person_reachable(caller, data["person_id"])
+            data = read_json(request, EnrolmentIn())  # its person's area was checked by body_ids
             enrolment = self.training.enrol(training_id, data, caller.actor())
             self.audit(caller, "create", "enrolment", enrolment["id"], detail=enrolment["status"])
             return json_response(EnrolmentOut().dump(enrolment), status=201)
@@ -284,7 +277,8 @@ class TrainingRoutes:
 
     @route("POST", "/v1/trainings/<training_id>/accommodations",
            summary="Mark a need arranged for a session, or waive it with a reason", tag="training",
-           permission="training:write", body=ArrangementIn, response=AccommodationsOut, status=201, errors=(404,))
+           permission="training:write", body=ArrangementIn, response=AccommodationsOut, status=201, errors=(404,),
+           body_ids={"session_id": None})
     def record_arrangement(self, request, training_id):
         caller = self.guard.caller(request, "training:write")
         self._training_in_scope(caller, training_id)
@@ -300,7 +294,7 @@ class TrainingRoutes:
     @route("POST", "/v1/trainings/<training_id>/attendance",
            summary="Record a session's attendance sheet; completions are announced", tag="training",
            permission="training:write", body=AttendanceIn, response=AttendanceResultOut, status=201,
-           errors=(404,))
+           errors=(404,), body_ids={"session_id": None})
     def record_attendance(self, request, training_id):
         caller = self.guard.caller(request, "training:write")
         self._training_in_scope(caller, training_id)
@@ -365,12 +359,11 @@ class TrainingRoutes:
             if not caller.scope.allows(key):
                 raise HttpProblem(403, OUTSIDE)
         elif kind == "pokja":
-            pokja = self.registry.get_pokja(key)
-            if not caller.scope.allows(pokja["area_code"]):
-                raise NotFound("Pokja tidak ditemukan.")
+            self.guard.fetch_in_scope(self, caller, "pokja", key)
         elif kind == "person":
             self.guard.require(caller, "training:participants")
-            self._person_reachable(caller, key)
+            self.guard.fetch_in_scope(self, caller, "person", key)
+            self.audit(caller, "read", "enrolment", key, detail="calendar")
         else:
             raise NotFound("Kalender ini tidak ada; pakai area-<kode>, pokja-<id> atau person-<id>.")
         return kind, key

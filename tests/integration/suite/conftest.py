@@ -74,6 +74,26 @@ def training_service(container_factory, make_config, pg_database):
     return container
 
 
+# The fixture that starts each service the gateway routes to: a service that gains routes is one line here.
+SERVICE_FIXTURES = {"registry": "registry_service", "training": "training_service",
+                    "funding": "funding_beside_training", "notify": "notify_service"}
+
+
+def routed_service_names() -> set[str]:
+    from gateway.clients import ServiceClient
+    from gateway.service import GatewayService
+
+    return {client.target_service for client in vars(GatewayService).values() if isinstance(client, ServiceClient)}
+
+
+@pytest.fixture
+def routed_services(request):
+    """Every service the gateway holds a client of, started on the real broker and databases."""
+    names = routed_service_names()
+    assert names <= SERVICE_FIXTURES.keys(), f"add a fixture for {names - SERVICE_FIXTURES.keys()}"
+    return {name: request.getfixturevalue(SERVICE_FIXTURES[name]) for name in sorted(names)}
+
+
 @pytest.fixture
 def two_persons(gateway, registry_service, as_user):
     """One person in Lawang (Kabupaten Malang) and one in Kota Batu, registered by the admin."""
@@ -103,6 +123,18 @@ def training_stand_in(container_factory, make_config):
 
 @pytest.fixture
 def funding_service(container_factory, make_config, pg_database, tmp_path, registry_service, training_stand_in):
+    from funding.service import FundingService
+
+    config = make_config("funding", pg_database("funding"), FUNDING_STORAGE_DIR=str(tmp_path / "documents"))
+    container = container_factory(FundingService, config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def funding_beside_training(container_factory, make_config, pg_database, tmp_path, registry_service,
+                            training_service):
+    """The funding service asking the real training service (not the stand-in) for completions."""
     from funding.service import FundingService
 
     config = make_config("funding", pg_database("funding"), FUNDING_STORAGE_DIR=str(tmp_path / "documents"))

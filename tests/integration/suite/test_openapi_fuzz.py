@@ -21,15 +21,14 @@ from tests.support.web import WebSession
 pytestmark = pytest.mark.integration
 
 SEED = 20261129
-EXAMPLES_PER_OPERATION_AND_ROLE = 24  # ~36 operations x 3 roles: over 2,000 cases in about two minutes here
+EXAMPLES_PER_OPERATION_AND_ROLE = 10  # ~80 operations x 3 roles: over 2,000 cases in a few minutes here
 MIN_CASES = 2000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# /health answers a documented 503 by design while a service is away, and only the registry runs here.
-REPORTS_DOWN = {"GET /health"}
+
 
 
 @pytest.fixture
-def callers(gateway, registry_service, login, seeded_accounts, web_address):
+def callers(gateway, routed_services, login, seeded_accounts, web_address):
     """role -> a session with that caller's bearer token."""
     sessions = {}
     for role, username in (("admin", "admin"), ("officer", "staf_lawang")):
@@ -48,7 +47,6 @@ def callers(gateway, registry_service, login, seeded_accounts, web_address):
 
 
 def fuzz(operation, web, base_url: str, tally: dict, failures: list) -> None:
-    checks = [c for c in CHECKS if not (operation.label in REPORTS_DOWN and c is not_a_server_error)]
 
     @hypothesis.seed(SEED)
     @settings(max_examples=EXAMPLES_PER_OPERATION_AND_ROLE, deadline=None, database=None,
@@ -58,13 +56,14 @@ def fuzz(operation, web, base_url: str, tally: dict, failures: list) -> None:
         tally["cases"] += 1
         response = case.call(base_url=base_url, session=web)
         try:
-            case.validate_response(response, checks=checks)
+            case.validate_response(response, checks=CHECKS)
         except (AssertionError, BaseExceptionGroup) as failure:  # collected: one run reports every failure
             failures.append(f"{operation.label}: {response.status_code} {str(failure)[:400]}")
 
     run()
 
 
+@pytest.mark.timeout(540)  # the suite-wide 180 s is too short for every service's operations
 def test_every_operation_holds_its_contract_under_generated_input(callers, web_address):
     base_url = f"http://{web_address}"
     document = callers["admin"].get(f"{base_url}/openapi.json").json()

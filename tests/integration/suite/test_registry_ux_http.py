@@ -87,7 +87,7 @@ def test_the_http_layer_speaks_indonesian_too(gateway, registry_service, as_user
     assert english.json()["title"] == "Bad request"
 
 
-def test_blank_optional_fields_are_taken_as_not_given(gateway, registry_service, as_user):
+def test_blank_optional_fields_are_taken_as_not_given(gateway, registry_service, import_worker, as_user):
     body = person_payload(LAWANG_NIK, LAWANG_DESA, phone="", kk="", email="",
                           disability={"categories": ["fisik"], "diagnosis": ""},
                           business={"sector": "", "status": ""}, communication={"channels": ["none"]})

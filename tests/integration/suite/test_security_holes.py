@@ -175,7 +175,7 @@ def test_reading_pokja_members_and_paguyuban_activities_is_audited(
         assert any(e["action"] == "read" and e["resource_id"] == record_id for e in entries), resource
 
 
-def test_reading_an_import_error_report_is_audited(gateway, registry_service, lawang_staff, as_user):
+def test_reading_an_import_error_report_is_audited(gateway, registry_service, import_worker, lawang_staff, as_user):
     started = lawang_staff.post("/v1/imports", files={"file": ("data.csv", sheet(2, {1: "phone"}), "text/csv")})
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
