@@ -80,7 +80,8 @@ class NotificationRoutes:
 
     @route("POST", "/v1/notification-templates/<name>/preview",
            summary="Render a template for a channel and variant with sample data", tag="notifications",
-           permission="notifications:templates", body=PreviewInput, response=PreviewOut, errors=(404,))
+           permission="notifications:templates", body=PreviewInput, response=PreviewOut, errors=(404,),
+           unscoped=("name",))  # templates have no area; admin only
     def preview_notification_template(self, request, name):
         self.guard.caller(request, "notifications:templates")
         data = read_json(request, PreviewInput())

@@ -117,7 +117,7 @@ class ProblemRoutes:
     @route("POST", "/v1/problems/<problem_id>/duplicates",
            summary="Merge a duplicate into this problem; its raisers, links and comments are kept here",
            tag="problems", permission="problems:write", body=DuplicateIn, response=ProblemOut, status=201,
-           errors=(403, 404, 409))
+           errors=(403, 404, 409), body_ids={"duplicate_id": None})  # a problem: its area is checked below
     def merge_problems(self, request, problem_id):
         caller = self.guard.caller(request, "problems:write")
         self._problem_in_scope(caller, problem_id, write=True)
@@ -164,7 +164,7 @@ class ProblemRoutes:
     @route("POST", "/v1/problems/<problem_id>/links",
            summary="Link a programme, training or advocacy action; the problem becomes diprogramkan",
            tag="problems", permission="problems:write", body=LinkIn, response=LinkOut, paged=True, status=201,
-           errors=(403, 404, 409))
+           errors=(403, 404, 409), body_ids={"target_id": None})  # a training's area is checked below
     def add_link(self, request, problem_id):
         caller = self.guard.caller(request, "problems:write")
         self._problem_in_scope(caller, problem_id, write=True)

@@ -76,11 +76,13 @@ class TrainingRoutes:
         query = read_query(request, PageQuery())
         return self._paged(self.training.list_programmes(query.get("limit"), query.get("cursor")), ProgrammeOut())
 
-    @route("GET", "/v1/programmes/<programme_id>", summary="Read a programme and the problems it answers",
-           tag="training", permission="training:read", response=ProgrammeOut, errors=(404,))
-    def get_programme(self, request, programme_id):
+    # A training programme has no area of its own (its trainings do): every training reader sees it.
+    @route("GET", "/v1/programmes/<training_programme_id>", summary="Read a programme and the problems it answers",
+           tag="training", permission="training:read", response=ProgrammeOut, errors=(404,),
+           unscoped=("training_programme_id",))
+    def get_programme(self, request, training_programme_id):
         self.guard.caller(request, "training:read")
-        return json_response(ProgrammeOut().dump(self.training.get_programme(programme_id)))
+        return json_response(ProgrammeOut().dump(self.training.get_programme(training_programme_id)))
 
     @route("POST", "/v1/venues", summary="Record a venue and its accessibility features", tag="training",
            permission="training:write", body=VenueIn, response=VenueOut, status=201, errors=(403,))

@@ -73,6 +73,13 @@ def records(gateway, routed_services, import_worker, staf_batu, as_user):
     wait_for(lambda: lawang.get(f"/v1/imports/{job['id']}").json()["status"] in ("done", "failed"), timeout=60,
              message="the import to finish")
     feed = created(lawang.post("/v1/calendar/feeds", json={"scope": "area-35.07.25"}))  # a calendar key
+    problem = created(lawang.post("/v1/problems", json={
+        "title": "Akses terapi anak", "description": "Terapi jauh dari rumah.", "field": "layanan",
+        "area_code": "35.07.25", "people_affected": 12, "severity": "sedang",
+        "raisers": [{"kind": "paguyuban", "ref_id": paguyuban["id"]}]}))
+    wait_for(lambda: lawang.get(f"/v1/notifications?person_id={person['id']}").json()["items"], timeout=30,
+             message="the welcome notification of the Lawang person")
+    notification = lawang.get(f"/v1/notifications?person_id={person['id']}").json()["items"][0]
     flags = lawang.get("/v1/duplicate-flags").json()["items"]
     assert flags, "registering the twin should have flagged a likely duplicate"
     # training: a Lawang training for the pokja, with its session and an enrolment
@@ -95,6 +102,8 @@ def records(gateway, routed_services, import_worker, staf_batu, as_user):
                                    files={"file": ("rencana.pdf", b"%PDF-1.4 rencana", "application/pdf")}))
     return {"person_id": person["id"], "pokja_id": pokja["id"], "paguyuban_id": paguyuban["id"],
             "consent_id": consent["id"], "job_id": job["id"], "flag_id": flags[0]["id"], "feed_id": feed["id"],
+            "problem_id": problem["id"], "notification_id": str(notification["id"]), "name": "welcome",
+            "training_programme_id": programme["id"],
             "training_id": training["id"], "session_id": training["sessions"][0]["id"],
             "enrolment_id": enrolment["id"], "scope": f"pokja-{pokja['id']}", "programme_id": funding_programme["id"],
             "case_id": case["id"], "document_id": document["id"],
@@ -120,7 +129,8 @@ def test_every_id_field_in_a_body_is_declared():
 def test_every_route_is_walked():
     assert PATH_ROUTES and BODY_ROUTES and UNSCOPED_ROUTES
     known = {"person_id", "pokja_id", "paguyuban_id", "consent_id", "job_id", "flag_id", "training_id", "session_id",
-             "enrolment_id", "scope", "programme_id", "case_id", "document_id", "feed_id"}
+             "enrolment_id", "scope", "programme_id", "case_id", "document_id", "feed_id",
+             "problem_id", "notification_id", "name", "training_programme_id"}
     unknown = {name for doc in PATH_ROUTES + UNSCOPED_ROUTES for name in PARAM.findall(doc.url)} - known
     assert not unknown, f"no record for path parameters {unknown}: add one to the `records` fixture"
 
