@@ -72,7 +72,8 @@ class ProblemRoutes:
                 if raiser["kind"] == "person":
                     if not caller.can("persons:read"):
                         raise HttpProblem(403, PERSONS_ONLY)
-                    self._person_reachable(caller, raiser.get("ref_id"))
+                    # Unknown, missing and out-of-area persons read alike (404).
+                    self.guard.fetch_in_scope(self, caller, "person", str(raiser.get("ref_id")))
             problem = self.training.raise_problem(_jsonable(data), caller.actor())
             self.audit(caller, "create", "problem", problem["id"])
             return record_response(ProblemOut().dump(problem), problem, status=201,

@@ -364,8 +364,7 @@ class TrainingRoutes:
             self.guard.fetch_in_scope(self, caller, "pokja", key)
         elif kind == "person":
             self.guard.require(caller, "training:participants")
-            self.guard.fetch_in_scope(self, caller, "person", key)
-            self.audit(caller, "read", "enrolment", key, detail="calendar")
+            self.guard.fetch_in_scope(self, caller, "person", key)  # get_calendar audits the read
         else:
             raise NotFound("Kalender ini tidak ada; pakai area-<kode>, pokja-<id> atau person-<id>.")
         return kind, key
