@@ -10,7 +10,7 @@ from sqlalchemy.orm import sessionmaker
 
 from gateway import accounts
 from inklusi_platform.engines import make_engine
-from tests.integration.suite.test_training_http import lawang_training, register  # noqa: F401 (a fixture)
+from tests.integration.suite.conftest import register
 from tests.support.web import WebSession
 
 pytestmark = pytest.mark.integration

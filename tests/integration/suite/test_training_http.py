@@ -13,7 +13,7 @@ import pytest
 from kombu import Connection, Queue
 
 from inklusi_platform.publishing import events_exchange
-from tests.integration.suite.conftest import BATU_DESA, LAWANG_DESA, person_payload
+from tests.integration.suite.conftest import BATU_DESA, LAWANG_DESA, register
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -35,34 +35,6 @@ def training_events(rabbit_config):
 
     yield get_all
     connection.release()
-
-
-@pytest.fixture
-def lawang_training(gateway, registry_service, training_service, as_user):
-    """A programme, a venue in Lawang, two trainers and a one-session training with two places."""
-    admin = as_user("admin")
-    programme = admin.post("/v1/programmes", json={
-        "title": "Workshop Kewirausahaan Sosial", "topic": "kewirausahaan", "organiser_org": "Lingkar Sosial",
-        "audience": "anggota_pokja"}).json()
-    venue = admin.post("/v1/venues", json={
-        "name": "Agrowisata Petik Madu", "address": "Jl. Ahmad Yani, Lawang", "desa_code": LAWANG_DESA,
-        "features": ["step_free_entrance", "accessible_toilet"]})
-    assert venue.status_code == 201, venue.text
-    trainer = admin.post("/v1/trainers", json={"name": "Pelatih NLR", "organisation": "NLR",
-                                               "topics": ["kewirausahaan"]}).json()
-    training = admin.post("/v1/trainings", json={
-        "programme_id": programme["id"], "title": "Kewirausahaan Sosial Lawang", "area_code": "35.07.25",
-        "sessions": [{"starts_at": "2026-12-05T09:00:00", "ends_at": "2026-12-05T12:00:00",
-                      "venue_id": venue.json()["id"], "trainer_ids": [trainer["id"]], "capacity": 2}]})
-    assert training.status_code == 201, training.text
-    return {"programme": programme, "venue": venue.json(), "trainer": trainer, "training": training.json()}
-
-
-def register(admin, serial: int, desa=LAWANG_DESA, name="Peserta", **overrides) -> str:
-    nik = ("350725" if desa == LAWANG_DESA else "357901") + f"5203900{serial:03d}"
-    response = admin.post("/v1/persons", json=person_payload(nik, desa, name=f"{name} {serial}", **overrides))
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def test_one_over_capacity_waits_and_is_promoted_when_a_place_frees(lawang_training, as_user, training_events):
