@@ -18,6 +18,10 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 # One set of field keys for the test process and every service or command it starts.
 os.environ.setdefault("FIELD_KEYS", "test1:" + "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE")
 os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMtbG9uZw")
+# A routed suite runs six processes' worth of pools against one server (max_connections 100, shared
+# with whatever else runs there): a few idle connections each, more only while busy.
+os.environ.setdefault("DB_POOL_SIZE", "2")
+os.environ.setdefault("DB_MAX_OVERFLOW", "6")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
 """SQLAlchemy engines that cooperate with eventlet: PostgreSQL made green, SQLite kept to one connection."""
+import os
+
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
@@ -14,7 +16,14 @@ def make_engine(url: str) -> sa.Engine:
         patch_psycopg()
         # No pool_pre_ping (a SELECT 1 per checkout): a disconnect error invalidates the whole pool
         # instead (database.translate_outages), and the next checkout connects afresh.
-        return sa.create_engine(url, pool_size=10, max_overflow=10, pool_timeout=10)
+        # Every process of the suite shares the server's max_connections (100 by default): ops size the
+        # pool per process with DB_POOL_SIZE and DB_MAX_OVERFLOW; the tests keep it small.
+        return sa.create_engine(
+            url,
+            pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+            max_overflow=int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+            pool_timeout=10,
+        )
     return sa.create_engine(url)
 
 
