@@ -5,7 +5,7 @@ Python or silently drop a value. Email gets HTML (from one accessible layout) wi
 alternative; WhatsApp the text; SMS the short text.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
@@ -38,9 +38,22 @@ def waktu(value: str) -> str:
     return f"{DAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} {local.year} pukul {local:%H.%M} WIB"
 
 
+def tanggal(value: str) -> str:
+    """An ISO date as it is said: '15 Desember 2026'."""
+    day = date.fromisoformat(str(value)[:10])
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def rupiah(value) -> str:
+    """15000000 -> 'Rp15.000.000', as amounts are written (and read aloud) in Indonesia."""
+    return "Rp" + f"{int(value):,}".replace(",", ".")
+
+
 def _environment(autoescape: bool) -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape, keep_trailing_newline=False)
     env.filters["waktu"] = waktu
+    env.filters["tanggal"] = tanggal
+    env.filters["rupiah"] = rupiah
     return env
 
 

@@ -178,13 +178,15 @@ def test_a_providers_receipt_marks_the_delivery_delivered_or_failed_and_owes_the
         uow.session.add(Delivery(notification_id=rows[person_id].id, channel="whatsapp", status="sent", attempts=1,
                                  provider_message_id=wamid, started_at=now))
     uow.commit()
-    webhook = {"object": "whatsapp_business_account", "entry": [{"id": "waba", "changes": [{"field": "messages", "value": {
+    value = {
         "messaging_product": "whatsapp", "statuses": [
             {"id": "wamid.A", "status": "sent", "timestamp": "1"},
             {"id": "wamid.A", "status": "delivered", "timestamp": "2", "recipient_id": "6281"},
             {"id": "wamid.B", "status": "failed", "timestamp": "2",
              "errors": [{"code": 131026, "title": "Message undeliverable"}]},
-            {"id": "wamid.TIDAK-ADA", "status": "delivered"}]}}]}]}
+            {"id": "wamid.TIDAK-ADA", "status": "delivered"}]}
+    webhook = {"object": "whatsapp_business_account",
+               "entry": [{"id": "waba", "changes": [{"field": "messages", "value": value}]}]}
     assert service.record_receipts("whatsapp", webhook) == {"matched": 2}
     uow.commit()
     shown = {n["person_id"]: n for n in service.list_notifications(None)["items"]}
