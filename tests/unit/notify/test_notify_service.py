@@ -223,3 +223,11 @@ def test_the_organisers_reminder_is_owed_once_per_session_and_day(uow):
     assert [(n.recipient_kind, n.recipient_id, n.kind, n.area_code) for n in rows] == [
         ("staff", "user:staf", "accommodations_missing", "35.07.25")] * 2
     assert rows[0].params["missing"] == ["juru bahasa isyarat (Bisindo)"]
+
+
+def test_the_kinds_looked_up_at_send_time_are_the_contracts_vocabulary():
+    from inklusi_platform.contracts.notify import LOOKED_UP_KINDS, RECEIPT_CHANNELS
+    from notify import receipts, recipients
+
+    assert tuple(recipients.LOOKED_UP) == LOOKED_UP_KINDS
+    assert tuple(receipts.PARSERS) == RECEIPT_CHANNELS
