@@ -126,7 +126,8 @@ class NotificationRoutes:
     def whatsapp_receipts(self, request):
         secret = self._secret(WHATSAPP_SECRET)
         expected = "sha256=" + hmac.new(secret, request.get_data(cache=True), hashlib.sha256).hexdigest()
-        if not secret or not hmac.compare_digest(request.headers.get("X-Hub-Signature-256", ""), expected):
+        given = request.headers.get("X-Hub-Signature-256", "").encode("utf-8", "replace")
+        if not secret or not hmac.compare_digest(given, expected.encode()):
             self._refuse_receipts("whatsapp")
         return self._record_receipts(request, "whatsapp")
 
@@ -134,7 +135,7 @@ class NotificationRoutes:
            tag="notifications", public=True, content_type="text/plain", errors=(401,))
     def whatsapp_receipts_handshake(self, request):
         token = self._secret(WHATSAPP_VERIFY_TOKEN)
-        given = request.args.get("hub.verify_token", "").encode()
+        given = request.args.get("hub.verify_token", "").encode("utf-8", "replace")
         if request.args.get("hub.mode") != "subscribe" or not token or not hmac.compare_digest(given, token):
             raise HttpProblem(401, REFUSED)
         return Response(request.args.get("hub.challenge", ""), content_type="text/plain; charset=utf-8")
@@ -144,7 +145,7 @@ class NotificationRoutes:
            tag="notifications", public=True, body=SmsReceiptsIn, response=ReceiptsOut, errors=(401,))
     def sms_receipts(self, request):
         secret = self._secret(SMS_SECRET)
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").encode()
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").encode("utf-8", "replace")
         if not secret or not hmac.compare_digest(given, secret):
             self._refuse_receipts("sms")
         return self._record_receipts(request, "sms")
