@@ -3,6 +3,7 @@ subscriptions.SUBSCRIPTIONS), a timer sends it, another owes organisers their re
 delivery log and the templates and take providers' delivery receipts."""
 import logging
 import os
+from datetime import UTC, datetime
 
 from inklusi_platform.consumer import event_handler
 from inklusi_platform.entrypoints import rpc, timer
@@ -50,7 +51,7 @@ class NotifyService(ServiceBase):
         except Exception as exc:  # training is away: the next check tries again, the day is not over
             log.warning("sessions with accommodations missing not available", extra={"error": type(exc).__name__})
             return
-        reminders.record(self.db.sessions, missing, delivery._now())
+        reminders.record(self.db.sessions, missing, datetime.now(UTC))
 
     # --- registry facts that change what may still go out -----------------------------------------
 

@@ -231,3 +231,29 @@ def test_the_kinds_looked_up_at_send_time_are_the_contracts_vocabulary():
 
     assert tuple(recipients.LOOKED_UP) == LOOKED_UP_KINDS
     assert tuple(receipts.PARSERS) == RECEIPT_CHANNELS
+
+
+def test_the_reminder_timer_asks_training_for_the_configured_days_and_survives_its_absence(uow):
+    from types import SimpleNamespace
+
+    from inklusi_platform.rpc_client import ServiceTimeout
+
+    asked = []
+
+    class Training:
+        def sessions_missing_accommodations(self, within_days, timeout=None):
+            asked.append(within_days)
+            return [{"training_id": "t1", "session_id": "s1", "area_code": "35.07.25",
+                     "starts_at": "2026-12-05T02:00:00+00:00", "missing": ["easy_read"], "organiser_ids": ["user:a"]}]
+
+    class Away:
+        def sessions_missing_accommodations(self, within_days, timeout=None):
+            raise ServiceTimeout("training", "sessions_missing_accommodations")
+
+    db = SimpleNamespace(sessions=sessionmaker(uow.session.get_bind(), expire_on_commit=False))
+    config = {"NOTIFY_REMINDER_DAYS_BEFORE": "2"}
+    worker_factory(NotifyService, db=db, training=Away(), config=config).remind_organisers()
+    worker_factory(NotifyService, db=db, training=Training(), config=config).remind_organisers()
+    worker_factory(NotifyService, db=db, training=Training(), config=config).remind_organisers()  # a restart
+    assert asked == [2, 2]
+    assert owed(uow) == [("staff", "user:a", "accommodations_missing", "queued")]
