@@ -62,6 +62,12 @@ HTML = _environment(autoescape=True)
 
 
 @cache
+def _compiled(source: str):
+    """Compiling a Jinja2 template costs milliseconds; the catalogue's texts are few and fixed."""
+    return TEXT.from_string(source)
+
+
+@cache
 def catalogue() -> dict:
     return yaml.safe_load(resources.files("notify").joinpath("templates/messages.yml").read_text("utf-8"))
 
@@ -79,8 +85,8 @@ def render(name: str, channel: str, variant: str, params: dict) -> Rendered:
     texts = entry[variant if variant in VARIANTS else "plain"]
     source = texts["sms"] if channel == "sms" else texts["text"]
     try:
-        text = TEXT.from_string(source).render(**params).strip()
-        subject = TEXT.from_string(entry["subject"]).render(**params).strip()
+        text = _compiled(source).render(**params).strip()
+        subject = _compiled(entry["subject"]).render(**params).strip()
     except Exception as exc:  # a parameter missing or of the wrong shape
         raise ValidationFailed("Templat tidak bisa diisi dengan data ini.",
                                {"params": [f"{type(exc).__name__}: {exc}"]}) from None
