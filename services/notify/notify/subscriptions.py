@@ -36,6 +36,8 @@ SUBSCRIPTIONS: dict[tuple[str, str], Subscription] = {
     ("funding", "case_rejected"): Subscription("case_rejected", (*CASE, "case_officer"),
                                                staff_template="case_rejected_staff"),
     ("funding", "funds_disbursed"): Subscription("funds_disbursed", CASE),
+    # A member died, withdrew consent or was merged away: only the officer can sort the case out.
+    ("funding", "case_on_hold"): Subscription("case_on_hold_staff", ("case_officer",)),
     ("funding", "monitoring_report_due"): Subscription("monitoring_report_due", CASE),
     ("funding", "monitoring_report_overdue"): Subscription("monitoring_report_overdue", (*CASE, "case_officer"),
                                                            staff_template="monitoring_report_overdue_staff"),

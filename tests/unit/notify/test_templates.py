@@ -63,3 +63,9 @@ def test_amounts_and_dates_are_written_as_people_say_them():
         "missing": ["juru bahasa isyarat (Bisindo)", "akses tanpa tangga"]})
     assert "Sabtu, 5 Desember 2026 pukul 09.00 WIB" in reminder.text
     assert "juru bahasa isyarat (Bisindo), akses tanpa tangga." in reminder.text
+
+
+def test_the_officer_reads_why_a_case_is_on_hold_in_words():
+    shown = templates.render("case_on_hold_staff", "email", "plain",
+                             {"case_id": "k1", "case_type": "UEP", "reason": "person_deceased"})
+    assert "ditahan: seorang anggota tercatat meninggal dunia." in shown.text
