@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.waiting import wait_for
-from tests.support.web import WebSession
 
 pytestmark = pytest.mark.integration
 
@@ -143,13 +142,6 @@ def sent_by_whatsapp_and_sms(notify_awake, migrated_databases):
     return ids
 
 
-@pytest.fixture
-def web(web_address):
-    """An HTTP session with no token: providers call in with their shared secret only."""
-    with WebSession(f"http://{web_address}") as session:
-        yield session
-
-
 def signed(body: dict, secret: str = WA_SECRET) -> tuple[bytes, dict]:
     raw = json.dumps(body).encode()
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
@@ -157,7 +149,8 @@ def signed(body: dict, secret: str = WA_SECRET) -> tuple[bytes, dict]:
 
 
 def test_providers_receipts_mark_messages_delivered_or_failed_and_need_their_secret(
-        gateway, sent_by_whatsapp_and_sms, web, as_user):
+        gateway, sent_by_whatsapp_and_sms, web_session, as_user):
+    web = web_session  # no token: providers call in with their shared secret only
     webhook = {"object": "whatsapp_business_account", "entry": [{"id": "waba", "changes": [{"field": "messages",
                "value": {"messaging_product": "whatsapp",
                          "statuses": [{"id": "wamid.HBgN", "status": "delivered", "timestamp": "1764400000"}]}}]}]}
@@ -190,7 +183,8 @@ def test_providers_receipts_mark_messages_delivered_or_failed_and_need_their_sec
     wait_for(audited, timeout=10, message="the receipts in the audit log")
 
 
-def test_whatsapps_subscription_handshake_echoes_the_challenge_for_the_verify_token(gateway, web):
+def test_whatsapps_subscription_handshake_echoes_the_challenge_for_the_verify_token(gateway, web_session):
+    web = web_session
     ok = web.get("/v1/notification-receipts/whatsapp",
                  params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
     assert (ok.status_code, ok.text) == (200, "1158201444")
