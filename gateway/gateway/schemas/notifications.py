@@ -1,5 +1,5 @@
 """HTTP shapes of the notification log and the message templates."""
-from marshmallow import fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from gateway.schemas.common import AreaPageQuery, Strict
 from inklusi_platform.contracts.notify import CHANNELS, PREVIEW_CHANNELS, RECIPIENT_KINDS, STATUSES, VARIANTS
@@ -79,3 +79,31 @@ class PreviewOut(Strict):
     subject = fields.String(required=True)
     text = fields.String(required=True)
     html = fields.String(**Nullable)
+
+
+class WhatsAppReceiptsIn(Schema):
+    """The WhatsApp Cloud API's webhook body (only `statuses` is read; other fields are kept as sent)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    object = fields.String(metadata={"description": "whatsapp_business_account"})
+    entry = fields.List(fields.Dict(), metadata={
+        "description": "entry[].changes[].value.statuses[]: {id (the wamid), status: sent | delivered | read | "
+                       "failed, errors[]: {code, title}}"})
+
+
+class SmsReceiptsIn(Schema):
+    """The SMS gateway's delivery report: one report, or several under `reports`."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String(metadata={"description": "The id the gateway answered when the SMS was sent."})
+    status = fields.String(metadata={"description": "delivered | failed (others are ignored)"})
+    reason = fields.String(metadata={"description": "Why it failed, as the gateway says it."})
+    reports = fields.List(fields.Dict(), metadata={"description": "Several reports of the shape above."})
+
+
+class ReceiptsOut(Strict):
+    matched = fields.Integer(required=True, metadata={"description": "Receipts that matched a sent message."})

@@ -89,6 +89,15 @@ def get_case(uow, case_id: str) -> dict:
     return view(uow, load_case(uow, case_id))
 
 
+def parties(uow, case_id: str) -> dict:
+    """Who is told about a case (for notify, whose events name no person): the members in their order
+    (the UEP applicant, or the KUBE's ketua and members), and the officer assigned to it, the staff user
+    who opened the case with the applicant (cases have no other assignment)."""
+    case = load_case(uow, case_id)
+    return {"case_id": case.id, "person_ids": [m["person_id"] for m in members_of(uow, [case.id])[case.id]],
+            "officer_id": case.created_by}
+
+
 def person_ids_of(data: dict) -> list[str]:
     """The ids a case input names, to fetch their facts before the input is checked; anything that is
     not an id is left for the input schema to refuse."""

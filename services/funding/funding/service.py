@@ -86,6 +86,10 @@ class FundingService(ServiceBase):
         return workflow.transition(self.db, case_id, data, expected_version, actor, rules)
 
     @rpc
+    def case_parties(self, case_id: str) -> dict:
+        return cases.parties(self.db, case_id)
+
+    @rpc
     def case_history(self, case_id: str) -> list:
         return cases.history(self.db, case_id)
 

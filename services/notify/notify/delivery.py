@@ -7,7 +7,10 @@ Guarantees:
 - provider failures that may pass (timeouts, 5xx, 429 with Retry-After) are retried with exponential
   backoff and jitter; after the configured attempts the delivery is failed with its reason and the next
   channel in the person's order is tried;
-- contact details are asked of the registry for each send and live only in this function's locals.
+- contact details are asked of the registry for each send and live only in this function's locals;
+- recipients an event does not name (a case's members and officer, a pokja's ketua) are asked of the
+  service that knows them when the message is first taken, and a guardian's copy is added then too, only
+  when the person's preferences ask for it (recipients.py).
 """
 import logging
 import random
@@ -20,10 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from inklusi_platform.errors import DomainError, NotFound
-from notify import preferences, segments, templates
+from notify import preferences, recipients, segments, staff, templates
 from notify.channels import Channel, ProviderError
 from notify.models import Delivery, Notification
 from notify.settings import Settings
+from notify.subscriptions import for_event_type
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +44,30 @@ class Sender:
     contacts: Callable[[str], dict]  # person id -> the registry's contact_details
     channels: dict[str, Channel]
     settings: Settings
+    # (looked-up kind, case or pokja id) -> [(recipient kind, id)], asked of funding or the registry
+    look_up: Callable[[str, str], list] = lambda kind, ref: []
     now: Callable[[], datetime] = _now
     sleep: Callable[[float], None] = time.sleep  # green under eventlet
     jitter: Callable[[], float] = field(default=lambda: random.uniform(0.5, 1.0))
 
 
+# Rounds one call may run: sending can owe more (a guardian's copy, the recipients a case names), which
+# then go out in the same call rather than a timer tick later.
+ROUNDS = 3
+
+
 def send_due(sender: Sender) -> int:
-    """One round: take up interrupted sends, then send what is due. Returns how many were taken."""
+    """Take up interrupted sends, then send what is due. Returns how many were taken."""
     recover_interrupted(sender)
-    taken = claim(sender)
-    for notification_id in taken:
-        send_one(sender, notification_id)
-    return len(taken)
+    total = 0
+    for _ in range(ROUNDS):
+        taken = claim(sender)
+        for notification_id in taken:
+            send_one(sender, notification_id)
+        total += len(taken)
+        if not taken:
+            break
+    return total
 
 
 def claim(sender: Sender) -> list[int]:
@@ -97,11 +113,18 @@ def send_one(sender: Sender, notification_id: int) -> str:
     with sender.sessions() as session:
         n = session.get(Notification, notification_id)
         owed = {"kind": n.kind, "recipient_kind": n.recipient_kind, "recipient_id": n.recipient_id,
-                "urgent": n.urgent, "params": dict(n.params or {})}
+                "urgent": n.urgent, "params": dict(n.params or {}), "event_type": n.event_type}
         used = dict(session.execute(sa.select(Delivery.channel, Delivery.status)
                                     .where(Delivery.notification_id == notification_id)).all())
+    if owed["recipient_kind"] in recipients.LOOKED_UP:
+        return _look_up(sender, notification_id, owed)
     try:
-        contact = sender.contacts(owed["recipient_id"])
+        if owed["recipient_kind"] == "staff":
+            contact = staff.contact(owed["recipient_id"], sender.settings)
+        else:
+            contact = sender.contacts(owed["recipient_id"])
+    except preferences.Refused as refused:
+        return _finish(sender, notification_id, "skipped", str(refused))
     except NotFound:
         return _finish(sender, notification_id, "skipped", "orang tidak ditemukan di registry")
     except Exception as exc:  # the registry is away: try again later, nothing was sent
@@ -112,7 +135,12 @@ def send_one(sender: Sender, notification_id: int) -> str:
         order = preferences.channel_order(contact, owed["recipient_kind"])
     except preferences.Refused as refused:
         return _finish(sender, notification_id, "skipped", str(refused))
-    variant = preferences.variant(contact)
+    subscription = for_event_type(owed["event_type"])
+    if (owed["recipient_kind"] == "person" and subscription and "guardian" in subscription.recipients
+            and recipients.wants_guardian_copy(contact, order)):
+        _add_recipients(sender, notification_id, [recipients.Recipient("guardian", owed["recipient_id"],
+                                                                       owed["recipient_id"])])
+    variant = "plain" if owed["recipient_kind"] == "staff" else preferences.variant(contact)
     quiet = preferences.parse_quiet_hours(sender.settings.quiet_hours)
     for channel, address in order:
         if used.get(channel) in ("sent", "delivered"):
@@ -198,3 +226,51 @@ def _requeue(sender: Sender, notification_id: int, when: datetime) -> str:
         session.execute(sa.update(Notification).where(Notification.id == notification_id).values(
             status="queued", next_attempt_at=when, claimed_at=None, updated_at=sender.now()))
     return "queued"
+
+
+def _look_up(sender: Sender, notification_id: int, owed: dict) -> str:
+    """Replace a row standing for recipients the event did not name by one row per recipient found."""
+    try:
+        found = recipients.looked_up(owed["recipient_kind"],
+                                     sender.look_up(owed["recipient_kind"], owed["recipient_id"]))
+    except NotFound:
+        return _finish(sender, notification_id, "skipped", "kasus atau pokja tidak ditemukan")
+    except Exception as exc:  # funding or the registry is away: ask again later
+        log.warning("recipients not available; will try again",
+                    extra={"notification_id": notification_id, "error": type(exc).__name__})
+        return _requeue(sender, notification_id, sender.now() + timedelta(seconds=sender.settings.retry_max))
+    if not found:
+        return _finish(sender, notification_id, "skipped", "tidak ada penerima")
+    if not _add_recipients(sender, notification_id, found, replace=True):
+        return _requeue(sender, notification_id, sender.now())
+    return "expanded"
+
+
+def _add_recipients(sender: Sender, notification_id: int, found: list, replace: bool = False) -> bool:
+    """Rows for `found`, owed for the same event as this one; with `replace`, this row goes in the same
+    transaction (so a crash leaves either it or its replacements). A recipient already owed is not added
+    twice. False when another process added the same rows first."""
+    try:
+        with sender.sessions() as session, session.begin():
+            row = session.get(Notification, notification_id)
+            subscription = for_event_type(row.event_type)
+            owed = set(session.execute(
+                sa.select(Notification.kind, Notification.recipient_kind, Notification.recipient_id)
+                .where(Notification.source_event_id == row.source_event_id)).all())
+            for recipient in found:
+                kind = row.kind
+                if recipient.kind == "staff" and subscription and subscription.staff_template:
+                    kind = subscription.staff_template
+                if (kind, recipient.kind, recipient.id) in owed:
+                    continue
+                owed.add((kind, recipient.kind, recipient.id))
+                session.add(Notification(
+                    person_id=recipient.person_id, kind=kind, status="queued", source_event_id=row.source_event_id,
+                    event_type=row.event_type, correlation_id=row.correlation_id, recipient_kind=recipient.kind,
+                    recipient_id=recipient.id, urgent=row.urgent, area_code=row.area_code, params=row.params,
+                    created_at=sender.now()))
+            if replace:
+                session.delete(row)
+        return True
+    except IntegrityError:
+        return False

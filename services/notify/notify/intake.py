@@ -15,7 +15,8 @@ from notify.subscriptions import Subscription
 CONTACT_PURPOSES = ("komunikasi", "pendataan")
 # Payload fields a template may show; anything else in a payload stays out of the table.
 PARAMS = ("training_id", "session_id", "enrolment_id", "starts_at", "ends_at", "previous_starts_at", "reason",
-          "position", "topic", "attended_sessions", "total_sessions")
+          "position", "topic", "attended_sessions", "total_sessions", "case_id", "case_type", "amount", "period",
+          "due_on", "pokja_id", "role")
 
 
 def record_owed(uow, event, subscription: Subscription) -> list[Notification]:

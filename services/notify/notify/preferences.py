@@ -2,7 +2,8 @@
 
 - no message to a person whose consent is withdrawn or who opted out (`may_contact` false);
 - the person's channel order, keeping only channels there is an address for;
-- never a voice call to a deaf person (no voice channel exists yet; the rule guards the day one does);
+- never a voice call to a deaf person: the registry answers `no_voice` (a yes/no, never the disability
+  itself); no voice channel exists yet, the rule guards the day one does;
 - quiet hours (default 21:00-07:00 WIB) for WhatsApp and SMS, urgent messages exempt.
 """
 from datetime import datetime, time, timedelta
@@ -11,7 +12,6 @@ from zoneinfo import ZoneInfo
 WIB = ZoneInfo("Asia/Jakarta")
 PHONE_CHANNELS = ("whatsapp", "sms")
 QUIET_CHANNELS = ("whatsapp", "sms", "voice")
-DEAF_CATEGORIES = ("rungu",)
 
 
 class Refused(Exception):
@@ -28,7 +28,7 @@ def address_book(contact: dict, recipient_kind: str) -> dict[str, str]:
     if recipient_kind == "guardian":
         phone = (contact.get("guardian") or {}).get("phone")
         return {channel: phone for channel in PHONE_CHANNELS if phone}
-    book = {channel: contact.get("phone") for channel in PHONE_CHANNELS if contact.get("phone")}
+    book = {channel: contact.get("phone") for channel in (*PHONE_CHANNELS, "voice") if contact.get("phone")}
     if contact.get("email"):
         book["email"] = contact["email"]
     return book
@@ -40,7 +40,7 @@ def channel_order(contact: dict, recipient_kind: str) -> list[tuple[str, str]]:
         raise Refused("persetujuan dicabut atau tidak ingin dihubungi")
     if recipient_kind == "guardian" and not contact.get("guardian"):
         raise Refused("wali tidak meminta salinan")
-    deaf = any(c in DEAF_CATEGORIES for c in contact.get("categories") or ())
+    deaf = bool(contact.get("no_voice"))
     book = address_book(contact, recipient_kind)
     order = [c for c in contact.get("channels") or () if c != "none" and not (deaf and c == "voice")]
     if recipient_kind == "guardian":  # the guardian follows the person's order of phone channels

@@ -1,34 +1,57 @@
 """Entrypoints of the notify service. Thin: event handlers record what is owed (one per entry of
-subscriptions.SUBSCRIPTIONS), a timer sends it, and RPCs read the delivery log and the templates."""
+subscriptions.SUBSCRIPTIONS), a timer sends it, another owes organisers their reminders, and RPCs read the
+delivery log and the templates and take providers' delivery receipts."""
+import logging
 import os
+from datetime import UTC, datetime
 
 from inklusi_platform.consumer import event_handler
 from inklusi_platform.entrypoints import rpc, timer
 from inklusi_platform.rpc_client import ServiceClient
 from inklusi_platform.service import ServiceBase
-from notify import delivery, intake, notifications, templates
+from notify import delivery, intake, notifications, parties, receipts, reminders, templates
 from notify.channels import build_channels
 from notify.settings import DEFAULTS, settings_from
 from notify.subscriptions import SUBSCRIPTIONS, handler_name
 
 SEND_INTERVAL_SECONDS = float(os.environ.get("NOTIFY_SEND_INTERVAL_SECONDS",
                                              DEFAULTS["NOTIFY_SEND_INTERVAL_SECONDS"][0]))
+REMINDER_CHECK_SECONDS = float(os.environ.get("NOTIFY_REMINDER_CHECK_SECONDS",
+                                              DEFAULTS["NOTIFY_REMINDER_CHECK_SECONDS"][0]))
 REGISTRY_DEADLINE_SECONDS = 10
+
+log = logging.getLogger(__name__)
 
 
 class NotifyService(ServiceBase):
     name = "notify"
 
     registry = ServiceClient("registry")
+    funding = ServiceClient("funding")
+    training = ServiceClient("training")
 
     def _contact_details(self, person_id: str) -> dict:
         return self.registry.contact_details(person_id, timeout=REGISTRY_DEADLINE_SECONDS)
+
+    def _look_up(self, kind: str, ref: str) -> list:
+        return parties.look_up(kind, ref, self.registry, self.funding)
 
     @timer(interval=SEND_INTERVAL_SECONDS)
     def send_due(self):
         settings = settings_from(self.config)
         delivery.send_due(delivery.Sender(self.db.sessions, self._contact_details, build_channels(settings),
-                                          settings))
+                                          settings, look_up=self._look_up))
+
+    @timer(interval=REMINDER_CHECK_SECONDS)
+    def remind_organisers(self):
+        settings = settings_from(self.config)
+        try:
+            missing = self.training.sessions_missing_accommodations(settings.reminder_days_before,
+                                                                    timeout=REGISTRY_DEADLINE_SECONDS)
+        except Exception as exc:  # training is away: the next check tries again, the day is not over
+            log.warning("sessions with accommodations missing not available", extra={"error": type(exc).__name__})
+            return
+        reminders.record(self.db.sessions, missing, datetime.now(UTC))
 
     # --- registry facts that change what may still go out -----------------------------------------
 
@@ -57,6 +80,10 @@ class NotifyService(ServiceBase):
     @rpc
     def get_notifications(self, person_id: str) -> list[dict]:
         return notifications.notifications_of(self.db, person_id)
+
+    @rpc
+    def record_receipts(self, channel: str, body) -> dict:
+        return receipts.record(self.db, channel, body)
 
     # --- templates --------------------------------------------------------------------------------
 

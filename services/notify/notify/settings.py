@@ -20,6 +20,10 @@ DEFAULTS = {
     "NOTIFY_WHATSAPP_TEMPLATE": ("", "An approved template with one body parameter; empty sends text messages."),
     "NOTIFY_SMS_URL": ("", "HTTP SMS gateway endpoint; empty writes SMS to the log channel."),
     "NOTIFY_SMS_TOKEN": ("", "Bearer token of the SMS gateway."),
+    "NOTIFY_STAFF_EMAILS": ("", "Staff addresses by gateway user id: 'user-id=ana@org.id,user-id=budi@org.id'."),
+    "NOTIFY_STAFF_EMAIL": ("", "Address for staff not listed in NOTIFY_STAFF_EMAILS (a team inbox); empty: none."),
+    "NOTIFY_REMINDER_DAYS_BEFORE": ("3", "Days before a session that organisers hear of accommodations still missing."),
+    "NOTIFY_REMINDER_CHECK_SECONDS": ("3600", "How often notify looks for sessions with accommodations missing."),
 }
 
 
@@ -42,6 +46,9 @@ class Settings:
     whatsapp_template: str
     sms_url: str
     sms_token: str
+    staff_emails: str = ""
+    staff_email: str = ""
+    reminder_days_before: int = 3
 
 
 def settings_from(config: dict) -> Settings:
@@ -60,5 +67,6 @@ def settings_from(config: dict) -> Settings:
         whatsapp_phone_number_id=str(get("NOTIFY_WHATSAPP_PHONE_NUMBER_ID")),
         whatsapp_token=str(get("NOTIFY_WHATSAPP_TOKEN")), whatsapp_template=str(get("NOTIFY_WHATSAPP_TEMPLATE")),
         sms_url=str(get("NOTIFY_SMS_URL")),
-        sms_token=str(get("NOTIFY_SMS_TOKEN")),
+        sms_token=str(get("NOTIFY_SMS_TOKEN")), staff_emails=str(get("NOTIFY_STAFF_EMAILS")),
+        staff_email=str(get("NOTIFY_STAFF_EMAIL")), reminder_days_before=int(get("NOTIFY_REMINDER_DAYS_BEFORE")),
     )

@@ -6,6 +6,7 @@ plus what they state when enrolling. Only the resulting kinds are kept, never th
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from inklusi_platform.contracts.training import ACCOMMODATIONS, CATEGORY_NEEDS, 
 from inklusi_platform.errors import Conflict
 from training.actors import actor_id
 from training.models.participation import Arrangement, Enrolment
+from training.models.schedule import Session, Training
 from training.records import load_session, load_training, sessions_of, touch
 from training.schemas import ArrangementInput, load
 from training.times import now, utc_iso
@@ -90,3 +92,23 @@ def record_arrangement(uow, training_id: str, data, actor) -> dict:
     row.recorded_at, row.recorded_by = now(), user
     touch(uow, training)
     return gather(uow, training.id)
+
+
+def missing_before(uow, within_days: int, at: datetime | None = None) -> list[dict]:
+    """Live sessions starting within `within_days` whose participants' needs are not all arranged or waived,
+    for notify to remind the organisers: ids, the area, the time, the missing kinds and who organises
+    (the user who scheduled the training). No person is named."""
+    start = at or now()
+    rows = uow.session.execute(
+        sa.select(Session, Training).join(Training, Training.id == Session.training_id)
+        .where(Session.status != "cancelled", Session.starts_at > start,
+               Session.starts_at <= start + timedelta(days=within_days))
+        .order_by(Session.starts_at, Session.id)).all()
+    found = []
+    for session, training in rows:
+        missing = unmet_needs(uow, training.id, session.id)
+        if missing:
+            found.append({"training_id": training.id, "session_id": session.id, "area_code": training.area_code,
+                          "starts_at": utc_iso(session.starts_at), "missing": missing,
+                          "organiser_ids": [training.created_by]})
+    return found

@@ -118,6 +118,10 @@ class TrainingService(ServiceBase):
         return accommodations.gather(self.db, training_id)
 
     @rpc
+    def sessions_missing_accommodations(self, within_days: int) -> list:
+        return accommodations.missing_before(self.db, within_days)
+
+    @rpc
     def record_arrangement(self, training_id: str, data: dict, actor: dict) -> dict:
         return accommodations.record_arrangement(self.db, training_id, data, actor)
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from werkzeug import Response
 
 from inklusi_platform.envelope import Event
-from inklusi_platform.errors import Unavailable
+from inklusi_platform.errors import NotFound, Unavailable
 from inklusi_platform.unit_of_work import UnitOfWork
 from notify import delivery, intake, notifications
 from notify.channels import build_channels
@@ -56,10 +56,11 @@ def owe(notify_sessions):
 
 @pytest.fixture
 def sender(notify_sessions, notify_settings):
-    def make(contacts, **overrides):
+    def make(contacts, look_up=None, **overrides):
         settings = notify_settings(**overrides)
         lookup = contacts if callable(contacts) else (lambda person_id: contacts)
-        return delivery.Sender(notify_sessions, lookup, build_channels(settings), settings)
+        return delivery.Sender(notify_sessions, lookup, build_channels(settings), settings,
+                               look_up=look_up or (lambda kind, ref: []))
 
     return make
 
@@ -89,7 +90,7 @@ def test_a_promoted_person_who_prefers_whatsapp_gets_one_cloud_api_text_request(
                                        "body": _promoted_text()}},
     ).respond_with_json(wa_ok())
     owe(promoted())
-    assert delivery.send_due(sender(contact())) == 2  # the person, and the guardian's copy (not wanted)
+    assert delivery.send_due(sender(contact())) == 1  # the person; no guardian's copy was asked for
     httpserver.check_assertions()
     assert len(httpserver.log) == 1 and smtp_server.messages() == []
     row = person_row(log_of(notify_sessions))
@@ -202,9 +203,35 @@ def test_a_200_character_sms_goes_out_as_two_correctly_sized_segments(owe, sende
 
 def test_the_guardian_gets_a_copy_on_their_phone_when_the_person_asked(owe, sender, httpserver, notify_sessions):
     httpserver.expect_request(WA_PATH, method="POST").respond_with_json(wa_ok())
-    owe(promoted())
-    delivery.send_due(sender(contact(guardian={"name": "Sutrisno", "phone": "+6281330001234"})))
+    same = promoted()
+    owe(same)
+    send = sender(contact(guardian={"name": "Sutrisno", "phone": "+6281330001234"}))
+    delivery.send_due(send)
     assert sorted(json.loads(r.get_data())["to"] for r, _ in httpserver.log) == ["6281234567890", "6281330001234"]
+    owe(same)  # redelivered: nothing new, and still one guardian's copy
+    delivery.send_due(send)
+    rows = log_of(notify_sessions)
+    assert sorted((n["recipient_kind"], n["status"], len(n["deliveries"])) for n in rows) == [
+        ("guardian", "sent", 1), ("person", "sent", 1)]
+    assert len(httpserver.log) == 2
+
+
+def test_no_guardian_rows_doubling_the_log_when_no_copy_is_asked_for(owe, sender, httpserver, notify_sessions):
+    """The previous review's doubled guardian copies: every message had a skipped guardian twin in the log."""
+    httpserver.expect_request(WA_PATH, method="POST").respond_with_json(wa_ok())
+    owe(promoted())
+    delivery.send_due(sender(contact()))
+    assert [(n["recipient_kind"], n["status"]) for n in log_of(notify_sessions)] == [("person", "sent")]
+
+
+def test_a_guardian_sharing_the_persons_phone_gets_the_message_once(owe, sender, httpserver, notify_sessions):
+    """One family phone: the person's WhatsApp already reaches it; a guardian's copy would be the same
+    message twice on one phone."""
+    httpserver.expect_request(WA_PATH, method="POST").respond_with_json(wa_ok())
+    owe(promoted())
+    delivery.send_due(sender(contact(guardian={"name": "Sutrisno", "phone": "+6281234567890"})))
+    assert len(httpserver.log) == 1
+    assert [n["recipient_kind"] for n in log_of(notify_sessions)] == ["person"]
 
 
 def test_quiet_hours_hold_a_whatsapp_message_until_morning(owe, sender, httpserver, notify_sessions):
@@ -241,3 +268,87 @@ def test_with_an_approved_template_configured_whatsapp_gets_a_template_message(o
         "template", "6281234567890", "inklusi_pesan", {"code": "id"})
     [component] = body["template"]["components"]
     assert component["parameters"] == [{"type": "text", "text": _promoted_text()}]
+
+
+def case_approved():
+    return Event(event_id=str(uuid.uuid4()), type="funding.case_approved", version=1, occurred_at=datetime.now(UTC),
+                 source="funding", correlation_id="corr-f",
+                 payload={"case_id": "kasus-1", "case_type": "KUBE", "programme_id": "pr", "year": 2026,
+                          "kecamatan_code": "35.07.25", "state": "approved", "amount": 15_000_000})
+
+
+def test_a_funding_case_approved_reaches_its_members_and_its_officer_found_at_send_time(
+        owe, sender, httpserver, smtp_server, notify_sessions):
+    httpserver.expect_request(WA_PATH, method="POST").respond_with_json(wa_ok())
+    asked = []
+
+    def look_up(kind, ref):
+        asked.append((kind, ref))
+        return {"case_parties": [("person", PERSON), ("person", "anggota-2")],
+                "case_officer": [("staff", "user:ppd")]}[kind]
+
+    owe(case_approved(), SUBSCRIPTIONS[("funding", "case_approved")])
+    members = {PERSON: contact(), "anggota-2": contact(person_id="anggota-2", phone="+6281299990000",
+                                                       channels=["whatsapp"])}
+    delivery.send_due(sender(members.__getitem__, look_up, NOTIFY_STAFF_EMAILS="user:ppd=ppd@dinsos.example"))
+    assert sorted(asked) == [("case_officer", "kasus-1"), ("case_parties", "kasus-1")]
+    bodies = [json.loads(r.get_data()) for r, _ in httpserver.log]
+    assert sorted(b["to"] for b in bodies) == ["6281234567890", "6281299990000"]
+    assert all("Rp15.000.000" in b["text"]["body"] for b in bodies)
+    [mail] = smtp_server.messages()
+    parsed = BytesParser(policy=policy.default).parsebytes(mail.as_bytes())
+    assert parsed["To"] == "ppd@dinsos.example" and "kasus-1" in parsed.get_body(("plain",)).get_content()
+    with notify_sessions() as session:
+        rows = session.execute(sa.select(Notification.recipient_kind, Notification.recipient_id, Notification.kind,
+                                         Notification.status)).all()
+    assert sorted(rows) == sorted([("person", "anggota-2", "case_approved", "sent"),
+                                   ("person", PERSON, "case_approved", "sent"),
+                                   ("staff", "user:ppd", "case_approved_staff", "sent")])
+
+
+def test_while_funding_is_away_the_case_message_waits_and_an_unknown_case_is_skipped(owe, sender, notify_sessions):
+    def away(kind, ref):
+        raise Unavailable("Layanan funding tidak menjawab.")
+
+    owe(case_approved(), SUBSCRIPTIONS[("funding", "case_approved")])
+    delivery.send_due(sender(contact(), away))
+    with notify_sessions() as session:
+        assert set(session.scalars(sa.select(Notification.status))) == {"queued"}
+
+    def unknown(kind, ref):
+        raise NotFound("Kasus tidak ditemukan.")
+
+    with notify_sessions() as session, session.begin():
+        session.execute(sa.update(Notification).values(next_attempt_at=None))
+    delivery.send_due(sender(contact(), unknown))
+    with notify_sessions() as session:
+        assert set(session.scalars(sa.select(Notification.status))) == {"skipped"}
+
+
+def test_the_organisers_reminder_arrives_by_email_once_a_day(sender, smtp_server, notify_sessions):
+    from notify import reminders
+
+    missing = [{"training_id": "pelatihan-lawang", "session_id": "s1", "area_code": "35.07.25",
+                "starts_at": "2026-12-05T02:00:00+00:00", "missing": ["sign_language_interpreter"],
+                "organiser_ids": ["user:staf"]}]
+    send = sender(contact(), NOTIFY_STAFF_EMAIL="pelatihan@lingkarsosial.example")
+    reminders.record(notify_sessions, missing, send.now())
+    delivery.send_due(send)
+    reminders.record(notify_sessions, missing, send.now())  # the next check, or a restart: the same day
+    delivery.send_due(send)
+    [mail] = smtp_server.messages()
+    parsed = BytesParser(policy=policy.default).parsebytes(mail.as_bytes())
+    assert (parsed["To"], parsed["Subject"]) == ("pelatihan@lingkarsosial.example", "Akomodasi peserta belum siap")
+    assert "juru bahasa isyarat (Bisindo)" in parsed.get_body(("plain",)).get_content()
+
+
+def test_staff_without_a_configured_address_are_skipped_with_the_reason(sender, notify_sessions):
+    from notify import reminders
+
+    reminders.record(notify_sessions, [{"training_id": "t", "session_id": "s", "area_code": "35.07.25",
+                                        "starts_at": "2026-12-05T02:00:00+00:00", "missing": ["easy_read"],
+                                        "organiser_ids": ["user:tanpa-alamat"]}], datetime.now(UTC))
+    delivery.send_due(sender(contact()))
+    with notify_sessions() as session:
+        [(status, reason)] = session.execute(sa.select(Notification.status, Notification.cancelled_reason)).all()
+    assert status == "skipped" and "NOTIFY_STAFF_EMAILS" in reason

@@ -65,3 +65,35 @@ def test_an_enrolment_promoted_event_becomes_one_whatsapp_request_and_redelivery
     assert body["to"] == "6281234567890" and body["type"] == "text"
     assert body["text"]["body"].startswith("Kabar baik.")  # the easy-read variant the person asked for
     assert smtp_server.messages() == []
+
+
+class StandInFunding:
+    name = "funding"
+
+    @rpc
+    def case_parties(self, case_id):
+        return {"case_id": case_id, "person_ids": ["p-wa", "p-no"], "officer_id": None}
+
+
+def test_a_funding_event_reaches_the_cases_members_asked_of_funding_over_rpc(
+        container_factory, make_config, pg_database, httpserver, smtp_server, rabbit_config):
+    httpserver.expect_request(f"/v21.0/{PHONE_NUMBER_ID}/messages", method="POST").respond_with_json(
+        {"messaging_product": "whatsapp", "messages": [{"id": "wamid.FUNDING"}]})
+    config = make_config("notify", pg_database("notify"), NOTIFY_WHATSAPP_BASE_URL=httpserver.url_for("/v21.0"),
+                         NOTIFY_WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID, NOTIFY_SMTP_HOST="127.0.0.1",
+                         NOTIFY_SMTP_PORT=smtp_server.port, NOTIFY_QUIET_HOURS="00:00-00:00")
+    container_factory(StandInRegistry, config).start()
+    container_factory(StandInFunding, config).start()
+    container_factory(NotifyService, config).start()
+    publisher = ConfirmedPublisher(rabbit_config["AMQP_URI"])
+    try:
+        publish(publisher, "funding", "funds_disbursed", {
+            "case_id": "kasus-9", "case_type": "UEP", "programme_id": "pr", "year": 2026,
+            "kecamatan_code": "35.07.25", "state": "disbursed", "amount": 5_000_000})
+    finally:
+        publisher.close()
+    wait_for(lambda: len(httpserver.log) >= 1, timeout=20, message="the WhatsApp request")
+    eventlet.sleep(3)
+    [(request, _)] = httpserver.log  # p-no withdrew consent: nothing for them
+    body = json.loads(request.get_data())
+    assert body["to"] == "6281234567890" and "Rp5.000.000" in body["text"]["body"]

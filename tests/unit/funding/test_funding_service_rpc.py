@@ -94,3 +94,13 @@ def test_the_timer_announces_reports_falling_due(service, uow, submitted):
     service.announce_monitoring_reports()
     service.announce_monitoring_reports()
     assert [e["type"] for e in uow.emitted if "monitoring" in e["type"]] == ["funding.monitoring_report_due"]
+
+
+def test_case_parties_names_the_members_in_order_and_the_officer_who_opened_the_case(service, submitted):
+    parties = service.case_parties(submitted["id"])
+    assert parties == {"case_id": submitted["id"], "person_ids": [m["person_id"] for m in submitted["members"]],
+                       "officer_id": STAFF["user_id"]}
+    assert parties["person_ids"] and json.loads(json.dumps(parties)) == parties
+    from inklusi_platform.errors import NotFound
+    with pytest.raises(NotFound):
+        service.case_parties("tidak-ada")

@@ -42,8 +42,10 @@ def test_the_guardian_gets_a_copy_by_phone_only_when_the_person_asked_for_it():
 
 
 def test_never_a_voice_call_to_a_deaf_person():
-    deaf = contact(channels=["voice", "sms"], categories=["rungu"])
+    deaf = contact(channels=["voice", "sms"], no_voice=True)
     assert [c for c, _ in preferences.channel_order(deaf, "person")] == ["sms"]
+    hearing = contact(channels=["voice", "sms"], no_voice=False)
+    assert [c for c, _ in preferences.channel_order(hearing, "person")] == ["voice", "sms"]
 
 
 def test_quiet_hours_hold_whatsapp_and_sms_until_seven_wib_but_not_email_or_urgent_messages():

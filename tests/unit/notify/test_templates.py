@@ -42,3 +42,30 @@ def test_a_missing_parameter_or_unknown_template_is_a_clear_error():
 def test_the_sandbox_refuses_reaching_into_python():
     with pytest.raises(Exception):  # noqa: B017 - jinja2's SecurityError, whatever wraps it
         templates.TEXT.from_string("{{ ''.__class__.__mro__ }}").render()
+
+
+def test_every_subscribed_event_and_the_reminder_have_their_templates():
+    from notify.reminders import TEMPLATE
+    from notify.subscriptions import SUBSCRIPTIONS
+
+    named = {s.template for s in SUBSCRIPTIONS.values()} | {s.staff_template for s in SUBSCRIPTIONS.values()
+                                                           if s.staff_template} | {TEMPLATE}
+    assert named <= set(templates.catalogue())
+
+
+def test_amounts_and_dates_are_written_as_people_say_them():
+    shown = templates.render("case_approved", "sms", "plain", {"case_type": "KUBE", "amount": 15_000_000})
+    assert "Rp15.000.000" in shown.text
+    due = templates.render("monitoring_report_due", "whatsapp", "plain", {"period": 2, "due_on": "2026-12-15"})
+    assert "paling lambat 15 Desember 2026" in due.text
+    reminder = templates.render("accommodations_missing", "email", "plain", {
+        "training_id": "t1", "starts_at": "2026-12-05T02:00:00+00:00",
+        "missing": ["juru bahasa isyarat (Bisindo)", "akses tanpa tangga"]})
+    assert "Sabtu, 5 Desember 2026 pukul 09.00 WIB" in reminder.text
+    assert "juru bahasa isyarat (Bisindo), akses tanpa tangga." in reminder.text
+
+
+def test_the_officer_reads_why_a_case_is_on_hold_in_words():
+    shown = templates.render("case_on_hold_staff", "email", "plain",
+                             {"case_id": "k1", "case_type": "UEP", "reason": "person_deceased"})
+    assert "ditahan: seorang anggota tercatat meninggal dunia." in shown.text

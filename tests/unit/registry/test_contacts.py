@@ -31,7 +31,7 @@ def test_an_active_person_with_consent_may_be_contacted(uow, actor):
     assert contacts.contact_details(uow, person["id"]) == {
         "person_id": person["id"], "status": "active", "channels": ["sms", "whatsapp"], "language": "id",
         "format": "large_print", "phone": "+6281234567890", "email": "siti@example.org",
-        "guardian": None, "may_contact": True,
+        "guardian": None, "may_contact": True, "no_voice": False,
     }
 
 
@@ -72,3 +72,19 @@ def test_no_contact_with_a_closed_record_or_a_person_who_said_no(uow, actor, cha
 def test_unknown_person(uow):
     with pytest.raises(NotFound):
         contacts.contact_details(uow, "nobody")
+
+
+@pytest.mark.parametrize("disability, deaf", [
+    ({"categories": ["sensorik"], "functional_limitations": ["tidak bisa mendengar"]}, True),
+    ({"categories": ["sensorik"], "assistive_devices": ["Alat bantu dengar"]}, True),
+    ({"categories": ["sensorik", "fisik"], "functional_limitations": ["Tuli sejak lahir"]}, True),
+    ({"categories": ["sensorik"], "functional_limitations": ["tidak bisa melihat"],
+      "assistive_devices": ["tongkat putih"]}, False),  # blind: a voice call may be just right
+    ({"categories": ["fisik"]}, False),
+])
+def test_no_voice_says_only_whether_a_call_would_reach_the_person(uow, actor, disability, deaf):
+    person = register(uow, actor, disability=disability)
+    answer = contacts.contact_details(uow, person["id"])
+    assert answer["no_voice"] is deaf
+    # The answer carries the yes/no, never what it was read from.
+    assert not {"categories", "functional_limitations", "assistive_devices", "diagnosis"} & set(answer)

@@ -59,3 +59,21 @@ def test_waitlisted_participants_do_not_count_yet(uow, setting):
     assert accommodations.gather(uow, training["id"])["items"] == []
     assert trainings.confirm_session(uow, training["id"], training["sessions"][0]["id"], ACTOR)["status"] == \
         "confirmed"
+
+
+def test_sessions_soon_with_needs_not_yet_arranged_are_listed_for_the_organisers_reminder(uow, setting):
+    from datetime import UTC, datetime
+
+    training = make_training(uow, setting)  # one session, 5 December 2026 09.00 WIB (02.00 UTC)
+    session_id = training["sessions"][0]["id"]
+    enrolment.enrol(uow, training["id"], {"person_id": "daksa"}, profile("daksa", categories=["fisik"]), ACTOR)
+    three_days_before = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    assert accommodations.missing_before(uow, 3, three_days_before) == [{
+        "training_id": training["id"], "session_id": session_id, "area_code": "35.07.25",
+        "starts_at": "2026-12-05T02:00:00+00:00", "missing": ["step_free_access"],
+        "organiser_ids": [ACTOR["user_id"]]}]
+    assert accommodations.missing_before(uow, 2, three_days_before) == []  # not yet that close
+    assert accommodations.missing_before(uow, 3, datetime(2026, 12, 5, 3, 0, tzinfo=UTC)) == []  # begun
+    accommodations.record_arrangement(uow, training["id"], {"session_id": session_id, "kind": "step_free_access",
+                                                            "status": "arranged"}, ACTOR)
+    assert accommodations.missing_before(uow, 3, three_days_before) == []

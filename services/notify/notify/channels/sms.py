@@ -31,3 +31,17 @@ class HttpSms:
             return str(response.json()["id"])
         except (ValueError, KeyError, TypeError):
             raise ProviderError("SMS jawaban tanpa id pesan", retryable=False) from None
+
+
+def receipts(body) -> list[dict]:
+    """[{id, status: delivered | failed, reason}] from the gateway's delivery report: one report
+    {"id", "status", "reason"} or {"reports": [...]}; other statuses (queued, sent) say nothing new."""
+    reports = body.get("reports", [body]) if isinstance(body, dict) else body
+    found = []
+    for report in reports if isinstance(reports, list) else ():
+        if isinstance(report, dict) and isinstance(report.get("id"), str | int) and \
+                report.get("status") in ("delivered", "failed"):
+            found.append({"id": str(report["id"]), "status": report["status"],
+                          "reason": f"SMS {report.get('reason') or 'gagal terkirim'}"
+                          if report["status"] == "failed" else None})
+    return found

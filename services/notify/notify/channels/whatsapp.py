@@ -47,3 +47,24 @@ class WhatsAppCloud:
             return response.json()["messages"][0]["id"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise ProviderError("WhatsApp jawaban tanpa id pesan", retryable=False) from None
+
+
+def receipts(body) -> list[dict]:
+    """[{id, status: delivered | failed, reason}] from a Cloud API webhook: entry[].changes[].value.statuses[].
+    `read` counts as delivered; `sent` (reached WhatsApp's servers) says nothing new."""
+    found = []
+    entries = body.get("entry") if isinstance(body, dict) else None
+    for entry in entries if isinstance(entries, list) else ():
+        for change in (entry.get("changes") or ()) if isinstance(entry, dict) else ():
+            value = change.get("value") if isinstance(change, dict) else None
+            for status in (value.get("statuses") or ()) if isinstance(value, dict) else ():
+                if not isinstance(status, dict) or not isinstance(status.get("id"), str):
+                    continue
+                if status.get("status") in ("delivered", "read"):
+                    found.append({"id": status["id"], "status": "delivered", "reason": None})
+                elif status.get("status") == "failed":
+                    errors = status.get("errors") or [{}]
+                    first = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
+                    reason = f"WhatsApp {first.get('code', '')} {first.get('title', '')}".strip()
+                    found.append({"id": status["id"], "status": "failed", "reason": reason})
+    return found
