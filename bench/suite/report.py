@@ -80,9 +80,9 @@ def targets(results: dict) -> list[tuple[str, str, bool, str]]:
         ("Consumer ≥ 1,000 events/s sustained",
          f"{_rate(events['consumer']['rate'])}/s over {events['consumer']['events']:,}",
          events["consumer"]["rate"] >= 1000, "consumer"),
-        ("End-to-end p99 ≤ 100 ms at 200 events/s offered",
+        (f"End-to-end p99 ≤ 100 ms at {e2e['offered_rate']:,.0f} events/s offered (target: at 200/s)",
          f"{_ms(e2e['p99_ms'])} ms; {e2e['write_rate']:,.0f} writes/s achieved of {e2e['offered_rate']:,.0f} offered",
-         offered_ok and e2e["p99_ms"] <= 100, "e2e"),
+         offered_ok and e2e["offered_rate"] >= 200 and e2e["p99_ms"] <= 100, "e2e"),
         ("Import ≥ 10,000 rows/s", f"{_rate(imp['rate'])} rows/s ({imp['rows']:,} rows in {imp['seconds']:,.1f} s)",
          imp["rate"] >= 10_000, "import"),
         ("Import peak memory ≤ 300 MB", _mib(imp["peak_rss"]), (imp["peak_rss"] or 0) <= 300 * MIB, "import"),
@@ -160,8 +160,9 @@ def markdown(results: dict, plot_name: str | None) -> str:
         "## Import",
         "",
         f"{imp['rows']:,} rows in {imp['files']} file(s) uploaded through `POST /v1/imports`, run by "
-        f"`python -m registry import-worker --once`: {imp['seconds']:,.1f} s, **{_rate(imp['rate'])} rows/s**, "
-        f"peak RSS {_mib(imp['peak_rss'])}; {imp['created']:,} created, {imp['errors']:,} refused.",
+        f"`python -m registry import-worker --once`: {imp['seconds']:,.1f} s from the first job's start to the "
+        f"last one's finish, **{_rate(imp['rate'])} rows/s** ({imp['process_seconds']:,.1f} s with the worker's "
+        f"start-up); worker peak RSS {_mib(imp['peak_rss'])}; {imp['created']:,} created, {imp['errors']:,} refused.",
         "",
         "## Events",
         "",
