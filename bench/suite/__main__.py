@@ -30,8 +30,11 @@ SWEEP = "1,2,4,8,16,32,64,128"
 PLOT_NAME = "benchmarks-read-latency.png"
 
 
+STARTED = time.monotonic()
+
+
 def say(text: str) -> None:
-    print(f"==> {text}", file=sys.stderr, flush=True)
+    print(f"==> [{time.monotonic() - STARTED:5.0f} s] {text}", file=sys.stderr, flush=True)
 
 
 def free_port() -> int:
@@ -232,6 +235,7 @@ def run(args) -> dict:
     env = suite_env(broker, databases, gateway_port, work / "data")
     # Sending notifications to people is not a measured path: notify records what is owed, then waits.
     env.setdefault("NOTIFY_SEND_INTERVAL_SECONDS", "3600")
+    env.setdefault("SHUTDOWN_GRACE_SECONDS", "5")  # at the end nothing is in hand worth waiting for
     suite = Suite(env, logs, gateway)
     bare = None
     try:
