@@ -247,7 +247,8 @@ def run(args) -> dict:
         bare = Process("baseline", [sys.executable, "-m", "bench.suite.baseline", f"127.0.0.1:{baseline_port}"],
                        env, logs)
         suite.start()
-        time.sleep(3)
+        settle = min(5.0, max(1.0, args.duration))  # idle means a few seconds without requests
+        time.sleep(settle)
         idle_start = rss({**suite.processes, "baseline": bare})
 
         api = Api(gateway, password)
@@ -255,7 +256,7 @@ def run(args) -> dict:
         base, paths = measure_paths(args, api, gateway, baseline, databases, work, use_wrk)
         points = sweep(args, api, gateway, databases, work, use_wrk)
         e2e = end_to_end(args, api, gateway, broker.uri, work)
-        time.sleep(5)
+        time.sleep(settle)
         idle_end = rss({**suite.processes, "baseline": bare})
         results = {
             "machine": machine.describe(broker.version(), databases.version()),
