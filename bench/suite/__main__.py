@@ -132,7 +132,8 @@ def load_persons(args, api: Api, suite: Suite, databases: Databases, work: Path)
     started = time.monotonic()
     worker = Process("import-worker", [sys.executable, "-m", "registry", "import-worker", "--once"], worker_env,
                      suite.log_dir)
-    code, peak = worker.wait_peak()
+    code, peak = worker.wait_peak(lambda seconds, rss: say(
+        f"importing: {seconds:,.0f} s, worker RSS {(rss or 0) / report.MIB:,.0f} MB"))
     seconds = time.monotonic() - started
     if code:
         raise RuntimeError(f"import worker exited {code}:\n{worker.log_tail()}")

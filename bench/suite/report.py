@@ -5,6 +5,7 @@ import math
 from pathlib import Path
 
 MIB = 1024 * 1024
+FULL_PERSONS = 300_000  # Malang Raya's registry at full size (issue 10)
 
 # The paths of issue 10's table, in its order; the benchmark measures each one (and the bare baseline).
 PATHS = (
@@ -80,7 +81,8 @@ def targets(results: dict) -> list[tuple[str, str, bool, str]]:
         ("Consumer ≥ 1,000 events/s sustained",
          f"{_rate(events['consumer']['rate'])}/s over {events['consumer']['events']:,}",
          events["consumer"]["rate"] >= 1000, "consumer"),
-        (f"End-to-end p99 ≤ 100 ms at {e2e['offered_rate']:,.0f} events/s offered (target: at 200/s)",
+        ("End-to-end p99 ≤ 100 ms at 200 events/s offered"
+         + ("" if e2e["offered_rate"] == 200 else f" (offered here: {e2e['offered_rate']:,.0f}/s)"),
          f"{_ms(e2e['p99_ms'])} ms; {e2e['write_rate']:,.0f} writes/s achieved of {e2e['offered_rate']:,.0f} offered",
          offered_ok and e2e["offered_rate"] >= 200 and e2e["p99_ms"] <= 100, "e2e"),
         ("Import ≥ 10,000 rows/s", f"{_rate(imp['rate'])} rows/s ({imp['rows']:,} rows in {imp['seconds']:,.1f} s)",
@@ -116,6 +118,25 @@ def text_table(results: dict) -> str:
     return "\n".join(out)
 
 
+def _process_order(name: str) -> tuple[int, str]:
+    order = ("gateway", "registry", "training", "funding", "notify", "baseline")
+    return (order.index(name) if name in order else len(order), name)
+
+
+def caveats(results: dict) -> list[str]:
+    """What makes this run's figures weaker than the issue's: fewer persons, or a machine already busy."""
+    m, s = results["machine"], results["settings"]
+    notes = []
+    if s["persons"] < FULL_PERSONS:
+        notes.append(f"> A reduced run: {s['persons']:,} persons, not the issue's {FULL_PERSONS:,}; list pages and "
+                     "statistics scan fewer rows than they will.")
+    busy = float(m["load_average"].split()[0])
+    if m["cores"] and busy > 0.5 * m["cores"]:
+        notes.append(f"> The machine was busy before the run started (load average {busy:.1f} on {m['cores']} "
+                     "cores): the figures are lower and noisier than a quiet machine's.")
+    return [line for note in notes for line in (note, "")]
+
+
 def markdown(results: dict, plot_name: str | None) -> str:
     m, s = results["machine"], results["settings"]
     imp, events, memory = results["import"], results["events"], results["memory"]
@@ -136,6 +157,7 @@ def markdown(results: dict, plot_name: str | None) -> str:
         f"Run: {s['persons']:,} persons loaded; each path for {s['duration']} s, median of {s['repeats']} run(s) "
         f"(by rate), `{s['tool']}` with 2 threads.",
         "",
+        *caveats(results),
         "## Targets",
         "",
         *_table(["target", "figure", "", "what would meet it"],
@@ -179,7 +201,7 @@ def markdown(results: dict, plot_name: str | None) -> str:
         "",
         *_table(["process", "idle after start", "idle after the run"],
                 [[name, _mib(memory["idle_start"].get(name)), _mib(memory["idle_end"].get(name))]
-                 for name in memory["idle_end"]]),
+                 for name in sorted(memory["idle_end"], key=_process_order)]),
         "",
     ]
     return "\n".join(lines)

@@ -182,12 +182,26 @@ class Process:
         finally:
             self._log.close()
 
-    def wait_peak(self) -> tuple[int, int]:
-        """Wait for the exit; (exit code, peak RSS in bytes) from the kernel's accounting of the child."""
-        _, status, usage = os.wait4(self.pid, 0)
+    def wait_peak(self, progress=None, every: float = 30) -> tuple[int, int]:
+        """Wait for the exit; (exit code, peak RSS in bytes) from the kernel's accounting of the child.
+
+        `progress(seconds, rss)` is called every `every` seconds meanwhile: a long import is not silent.
+        """
+        started = time.monotonic()
+        next_beat = started + every
+        seen = 0  # the peak as /proc shows it, which can read a little above the kernel's ru_maxrss
+        while True:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                break
+            seen = max(seen, self.rss_bytes("VmHWM") or 0)
+            time.sleep(0.1)
+            if progress and time.monotonic() >= next_beat:
+                next_beat += every
+                progress(time.monotonic() - started, self.rss_bytes())
         self.popen.returncode = os.waitstatus_to_exitcode(status)
         self._log.close()
-        return self.popen.returncode, usage.ru_maxrss * 1024  # Linux reports KiB
+        return self.popen.returncode, max(seen, usage.ru_maxrss * 1024)  # Linux reports KiB
 
     def log_tail(self, lines: int = 15) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
