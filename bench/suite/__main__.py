@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from bench.suite import events, load, machine, people, plot, report
+from bench.suite import cpu, events, load, machine, people, plot, report
 from bench.suite.servers import ROOT, Broker, Databases, Process, Suite, bootstrap_admin, migrate_all, suite_env
 
 ROWS_PER_FILE = 50_000  # about 5 MB of CSV: under the 8 MiB upload limit
@@ -169,7 +169,7 @@ def load_persons(args, api: Api, suite: Suite, databases: Databases, work: Path)
 
 
 def measure_paths(args, api: Api, gateway: str, baseline: str, databases: Databases, work: Path,
-                  use_wrk: bool) -> tuple[dict, dict]:
+                  use_wrk: bool, meter: cpu.Meter) -> tuple[dict, dict]:
     ids = databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
     kecamatan = sorted(people.Generator(0, people.LOADED_SERIALS).kecamatan)
     bodies = people.write_registration_bodies(work / "write-bodies.jsonl",
@@ -185,8 +185,12 @@ def measure_paths(args, api: Api, gateway: str, baseline: str, databases: Databa
     ]
 
     def measure(url: str, target: load.Target) -> dict:
+        meter.start()
         runs = [load.run(url, target, args.duration, work, use_wrk=use_wrk) for _ in range(args.repeats)]
-        figure = {**load.median_result(runs).as_dict(), "connections": target.connections}
+        used = meter.stop()
+        requests_sent = sum(run.requests for run in runs) or 1
+        figure = {**load.median_result(runs).as_dict(), "connections": target.connections,
+                  "cpu_ms": {name: seconds * 1000 / requests_sent for name, seconds in used.items()}}
         say(f"{target.name}: {figure['rate']:,.0f} req/s, p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms"
             + (f", {figure['failed']} failed" if figure["failed"] else ""))
         return figure
@@ -254,7 +258,12 @@ def run(args) -> dict:
 
         api = Api(gateway, password)
         imported, drained = load_persons(args, api, suite, databases, work)
-        base, paths = measure_paths(args, api, gateway, baseline, databases, work, use_wrk)
+        def groups() -> dict[str, list[int]]:
+            named = {name: [process.pid] for name, process in suite.processes.items()}
+            return {**named, "baseline": [bare.pid], "rabbitmq": cpu.broker_pids(),
+                    "postgresql": databases.backend_pids()}
+
+        base, paths = measure_paths(args, api, gateway, baseline, databases, work, use_wrk, cpu.Meter(groups))
         points = sweep(args, api, gateway, databases, work, use_wrk)
         e2e = end_to_end(args, api, gateway, broker.uri, work)
         time.sleep(settle)

@@ -118,6 +118,31 @@ def text_table(results: dict) -> str:
     return "\n".join(out)
 
 
+CPU_GROUPS = ("gateway", "registry", "notify", "training", "funding", "rabbitmq", "postgresql")
+
+
+def cpu_section(results: dict) -> list[str]:
+    """CPU milliseconds per request of each process group, per path: where the time of a request goes."""
+    rows = []
+    for name in (BASELINE, *PATHS):
+        figure = results["baseline"] if name == BASELINE else results["paths"][name]
+        used = dict(figure.get("cpu_ms") or {})
+        if not used:
+            continue
+        if name == BASELINE:  # its own process stands in the gateway's column; no service is involved
+            used = {"gateway": used.get("baseline", 0.0), "rabbitmq": used.get("rabbitmq", 0.0),
+                    "postgresql": used.get("postgresql", 0.0)}
+        cells = [f"{used[group]:.2f}" if group in used else "–" for group in CPU_GROUPS]
+        rows.append([name, *cells, f"{sum(used.get(group, 0.0) for group in CPU_GROUPS):.2f}"])
+    if not rows:
+        return []
+    return ["## CPU per request", "",
+            "CPU milliseconds per request, from /proc, over all runs of the path: the suite's processes, the",
+            "PostgreSQL backends of the bench's databases, and the whole RabbitMQ VM (on a shared machine it",
+            "counts other vhosts' traffic too). The baseline's own process is in the gateway column.", "",
+            *_table(["path", *CPU_GROUPS, "total"], rows), ""]
+
+
 def _process_order(name: str) -> tuple[int, str]:
     order = ("gateway", "registry", "training", "funding", "notify", "baseline")
     return (order.index(name) if name in order else len(order), name)
@@ -171,6 +196,7 @@ def markdown(results: dict, plot_name: str | None) -> str:
         "`failed` counts answers other than 2xx/3xx and socket errors; a path with failures measured",
         "something other than its answer.",
         "",
+        *cpu_section(results),
     ]
     if plot_name:
         lines += ["## Read latency against load", "", f"![read latency]({plot_name})", "",

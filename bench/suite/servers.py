@@ -91,6 +91,16 @@ class Databases:
         admin.dispose()
         return version
 
+    def backend_pids(self) -> list[int]:
+        """The PostgreSQL backends serving the bench's databases (for their CPU, when the server is local)."""
+        admin = sa.create_engine(f"{self.server}/postgres", poolclass=sa.pool.NullPool)
+        try:
+            with admin.connect() as connection:
+                return list(connection.scalars(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = ANY(:names)"),
+                                               {"names": [url.rsplit("/", 1)[1] for url in self.urls.values()]}))
+        finally:
+            admin.dispose()
+
     def scalar(self, service: str, sql: str, **params):
         engine = sa.create_engine(self.urls[service], poolclass=sa.pool.NullPool)
         try:

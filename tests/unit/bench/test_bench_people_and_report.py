@@ -88,3 +88,26 @@ def test_a_missed_target_names_its_figure_and_the_change_that_would_meet_it():
                            "Idle memory ≤ 120 MB per process"}
     assert missed["Read by id ≥ 0.35× bare baseline"][0].startswith("0.250×")
     assert all(remedy for _, remedy in missed.values())
+
+
+def test_the_cpu_meter_counts_the_work_of_the_processes_it_watches():
+    import os
+
+    from bench.suite import cpu
+
+    meter = cpu.Meter(lambda: {"me": [os.getpid()], "gone": [2 ** 22 + 1]})
+    meter.start()
+    sum(i * i for i in range(3_000_000))
+    used = meter.stop()
+    assert used["me"] > 0.01 and used["gone"] == 0
+
+
+def test_the_cpu_table_shows_each_path_per_process():
+    results = _results()
+    results["baseline"]["cpu_ms"] = {"baseline": 0.3, "rabbitmq": 0.0, "postgresql": 0.0}
+    for name in report.PATHS:
+        results["paths"][name]["cpu_ms"] = {"gateway": 3.1, "registry": 2.3, "rabbitmq": 1.3, "postgresql": 1.0}
+    lines = report.cpu_section(results)
+    read = next(line for line in lines if line.startswith("| GET /v1/persons/{id} |"))
+    assert read.split(" | ")[1:3] == ["3.10", "2.30"] and read.endswith("| 7.70 |")
+    assert next(line for line in lines if line.startswith(f"| {report.BASELINE} |")).endswith("| 0.30 |")
