@@ -17,13 +17,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import requests
 
 from bench.suite import cpu, events, load, machine, people, plot, report
-from bench.suite.servers import ROOT, Broker, Databases, Process, Suite, bootstrap_admin, migrate_all, suite_env
+from bench.suite.servers import (
+    ROOT,
+    Broker,
+    Databases,
+    Process,
+    Suite,
+    bootstrap_admin,
+    migrate_all,
+    suite_env,
+    wait_until,
+)
 
 ROWS_PER_FILE = 50_000  # about 5 MB of CSV: under the 8 MiB upload limit
 SWEEP = "1,2,4,8,16,32,64,128"
@@ -52,6 +63,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sweep-duration", type=float, default=None, help="seconds per sweep point (--duration)")
     parser.add_argument("--event-rate", type=float, default=200, help="writes/s offered for end-to-end latency")
     parser.add_argument("--event-seconds", type=float, default=10, help="seconds the writes are offered")
+    parser.add_argument("--replicas", type=int, default=2,
+                        help="then read by id through this many gateways and registries (1: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder of benchmarks.md and the plot")
     parser.add_argument("--work-dir", type=Path, default=None, help="logs, files and raw figures (a temp folder)")
     parser.add_argument("--db-prefix", default="inklusi_bench", help="databases are PREFIX_<service>")
@@ -214,6 +227,44 @@ def sweep(args, api: Api, gateway: str, databases: Databases, work: Path, use_wr
     return points
 
 
+def replicas(args, api: Api, suite: Suite, broker: Broker, databases: Databases, work: Path,
+             use_wrk: bool) -> dict | None:
+    """Read by id through one gateway and registry, then through N of each (wrk split over the gateways)."""
+    if args.replicas < 2:
+        return None
+    ids = databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
+    target = load.Target("read by id, replicas", "GET", [f"/v1/persons/{i}" for i in ids], 32, api.login())
+    one = load.run(suite.gateway_url, target, args.duration, work, use_wrk=use_wrk)
+    gateways = [suite.gateway_url]
+    extra = []
+    for index in range(2, args.replicas + 1):
+        port = free_port()
+        gateway_env = {**suite.env, "GATEWAY_ADDRESS": f"127.0.0.1:{port}"}
+        for service, env in (("registry", suite.env), ("gateway", gateway_env)):
+            name = f"{service}-{index}"
+            suite.processes[name] = Process(name, [sys.executable, "-m", service, "serve"], env, suite.log_dir)
+            extra.append(name)
+        gateways.append(f"http://127.0.0.1:{port}")
+    try:
+        for url in gateways:
+            Suite(suite.env, suite.log_dir, url).wait_healthy()
+        try:  # nameko's RPC queue; if RPC stops going through the broker, the replica's start is all we wait for
+            wait_until(lambda: broker.consumers("rpc-registry") >= args.replicas, 30, "every registry to take RPCs")
+        except RuntimeError as late:
+            say(f"{late}; measuring anyway")
+        share = max(1, target.connections // len(gateways))
+        with ThreadPoolExecutor(len(gateways)) as pool:
+            runs = list(pool.map(lambda url: load.run(url, target, args.duration, work, share, use_wrk=use_wrk),
+                                 gateways))
+    finally:
+        suite.stop(*extra)
+    rate = sum(run.rate for run in runs)
+    say(f"{args.replicas} gateways and registries: {rate:,.0f} req/s against {one.rate:,.0f} with one of each")
+    return {"replicas": args.replicas, "one_rate": one.rate, "one_p99_ms": one.p99_ms, "rate": rate,
+            "p99_ms": max(run.p99_ms for run in runs), "failed": sum(run.failed for run in runs),
+            "ratio": rate / one.rate if one.rate else 0.0, "connections": target.connections}
+
+
 def end_to_end(args, api: Api, gateway: str, amqp_uri: str, work: Path) -> dict:
     count = int(args.event_rate * args.event_seconds)
     path = people.write_registration_bodies(work / "event-bodies.jsonl", count, people.EVENT_SERIALS, seed=13)
@@ -266,6 +317,7 @@ def run(args) -> dict:
         base, paths = measure_paths(args, api, gateway, baseline, databases, work, use_wrk, cpu.Meter(groups))
         points = sweep(args, api, gateway, databases, work, use_wrk)
         e2e = end_to_end(args, api, gateway, broker.uri, work)
+        scaled = replicas(args, api, suite, broker, databases, work, use_wrk)
         time.sleep(settle)
         idle_end = rss({**suite.processes, "baseline": bare})
         results = {
@@ -273,7 +325,7 @@ def run(args) -> dict:
             "settings": {"persons": args.persons, "duration": args.duration, "repeats": args.repeats,
                          "event_seconds": args.event_seconds, "tool": "wrk" if use_wrk else "python client"},
             "baseline": base, "paths": paths, "sweep": points, "import": imported,
-            "events": {**drained, "e2e": e2e},
+            "events": {**drained, "e2e": e2e}, "replicas": scaled,
             "memory": {"idle_start": idle_start, "idle_end": idle_end},
         }
     finally:

@@ -143,6 +143,18 @@ def cpu_section(results: dict) -> list[str]:
             *_table(["path", *CPU_GROUPS, "total"], rows), ""]
 
 
+def replica_section(results: dict) -> list[str]:
+    scaled = results.get("replicas")
+    if not scaled:
+        return []
+    return ["## Replicas", "",
+            f"Read by id at {scaled['connections']} connections through one gateway and one registry: "
+            f"{_rate(scaled['one_rate'])} req/s (p99 {_ms(scaled['one_p99_ms'])} ms); through {scaled['replicas']} "
+            f"of each (the connections split over the gateways): {_rate(scaled['rate'])} req/s "
+            f"(worst p99 {_ms(scaled['p99_ms'])} ms), **{scaled['ratio']:.2f}×**. On a machine whose cores are "
+            "already busy, replicas add processes, not capacity.", ""]
+
+
 def _process_order(name: str) -> tuple[int, str]:
     order = ("gateway", "registry", "training", "funding", "notify", "baseline")
     return (order.index(name) if name in order else len(order), name)
@@ -223,6 +235,7 @@ def markdown(results: dict, plot_name: str | None) -> str:
         f"seen on a tap queue; from scheduled send to arrival p50 {_ms(e2e['p50_ms'])} ms, "
         f"**p99 {_ms(e2e['p99_ms'])} ms**.",
         "",
+        *replica_section(results),
         "## Memory (RSS)",
         "",
         *_table(["process", "idle after start", "idle after the run"],

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("registry", "training", "funding", "notify", "gateway")  # the Procfile's, gateway last
 
 
-def _wait(condition, timeout: float, what: str, interval: float = 0.2):
+def wait_until(condition, timeout: float, what: str, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while not (value := condition()):
         if time.monotonic() > deadline:
@@ -49,6 +49,10 @@ class Broker:
 
     def delete(self) -> None:
         requests.delete(f"{self.api}/vhosts/{self.vhost}", timeout=60)
+
+    def consumers(self, queue: str) -> int:
+        response = requests.get(f"{self.api}/queues/{self.vhost}/{quote(queue)}", timeout=10)
+        return response.json().get("consumers", 0) if response.ok else 0
 
     def version(self) -> str:
         try:
@@ -250,4 +254,4 @@ class Suite:
                 raise RuntimeError(f"did not start: {dead}\n" + "\n".join(self.processes[n].log_tail() for n in dead))
             return self.healthy()
 
-        _wait(ready, timeout, "the suite's /health to answer 200", interval=0.5)
+        wait_until(ready, timeout, "the suite's /health to answer 200", interval=0.5)

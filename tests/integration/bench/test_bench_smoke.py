@@ -24,7 +24,7 @@ def test_a_small_run_measures_every_path_and_writes_the_report(request, tmp_path
     api_uri = request.config.getoption("RABBIT_API_URI").rstrip("/")
     out, work = tmp_path / "out", tmp_path / "work"
     command = [sys.executable, "-m", "bench.suite", "--persons", "300", "--duration", "1", "--repeats", "1",
-               "--sweep", "1,4", "--event-rate", "20", "--event-seconds", "1", "--out", str(out),
+               "--sweep", "1,4", "--replicas", "2", "--event-rate", "20", "--event-seconds", "1", "--out", str(out),
                "--work-dir", str(work), "--db-prefix", f"{PREFIX}_bench", "--postgres", postgres_url,
                "--amqp-uri", amqp_uri, "--rabbit-api", f"{api_uri}/api" if not api_uri.endswith("/api") else api_uri]
     env = {**os.environ, "DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "4"}
@@ -51,3 +51,5 @@ def test_a_small_run_measures_every_path_and_writes_the_report(request, tmp_path
         # now and then, when a busy service misses its probe's deadline.
         assert path["failed"] == 0 or (name == "GET /health" and path["failed"] < path["requests"]), f"{name}: {path}"
     assert len(report.targets(figures)) == 13
+    assert figures["replicas"]["replicas"] == 2 and figures["replicas"]["rate"] > 0
+    assert "## Replicas" in markdown and "## CPU per request" in markdown
