@@ -155,11 +155,14 @@ def load_persons(args, api: Api, suite: Suite, databases: Databases, work: Path)
     published = databases.scalar("registry", "SELECT count(*) FROM outbox WHERE routing_key = 'person_registered'")
     say(f"relay: {pending():,} events waiting; starting the registry alone")
     suite.processes["registry"] = Process.service("registry", suite.env, suite.log_dir)
-    relay = events.watch_drain(pending, lambda value: value == 0, timeout=max(120, published / 20))
+    interval = min(1.0, max(0.1, published / 100_000))
+    relay = events.watch_drain(pending, lambda value: value == 0, timeout=max(120, published / 20),
+                               interval=interval, progress=lambda value: say(f"relay: {value:,} events waiting"))
     say(f"relay: {relay.rate:,.0f}/s; starting notify")
     processed = lambda: databases.scalar("notify", "SELECT count(*) FROM processed_events")  # noqa: E731
     suite.processes["notify"] = Process.service("notify", suite.env, suite.log_dir)
-    consumer = events.watch_drain(processed, lambda value: value >= published, timeout=max(120, published / 20))
+    consumer = events.watch_drain(processed, lambda value: value >= published, timeout=max(120, published / 20),
+                                  interval=interval, progress=lambda value: say(f"notify: {value:,} events handled"))
     say(f"consumer: {consumer.rate:,.0f}/s")
     suite.wait_healthy()
 

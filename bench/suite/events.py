@@ -28,13 +28,16 @@ class Drain:
         return self.events / self.seconds if self.seconds > 0 else 0.0
 
 
-def watch_drain(count, target_reached, timeout: float, interval: float = 0.1) -> Drain:
+def watch_drain(count, target_reached, timeout: float, interval: float = 0.1, progress=None,
+                every: float = 30) -> Drain:
     """Time a backlog being worked off: from the first change of `count()` until `target_reached(value)`.
 
-    Starting the clock at the first change leaves the process's start-up out of the rate.
+    Starting the clock at the first change leaves the process's start-up out of the rate. `count()` is
+    a query, so a large backlog is polled less often: the polling must not be what slows the drain.
     """
     first = count()
     deadline = time.monotonic() + timeout
+    next_beat = time.monotonic() + every
     started = None
     start_value = first
     value = first
@@ -43,6 +46,9 @@ def watch_drain(count, target_reached, timeout: float, interval: float = 0.1) ->
             raise RuntimeError(f"backlog not worked off in {timeout:.0f} s (at {value}, from {first})")
         time.sleep(interval)
         value = count()
+        if progress and time.monotonic() >= next_beat:
+            next_beat += every
+            progress(value)
         if started is None and value != first:
             started, start_value = time.monotonic() - interval / 2, first
     if started is None:  # done within one interval

@@ -1,8 +1,11 @@
 """The benchmark's generated persons pass the registry's own checks, and its report judges targets right."""
 import json
 import math
+import os
 
-from bench.suite import load, people, report
+import pytest
+
+from bench.suite import cpu, events, load, people, report
 from inklusi_platform.regions import regions
 from registry.nik import check_nik
 from registry.phones import normalise_phone
@@ -91,10 +94,6 @@ def test_a_missed_target_names_its_figure_and_the_change_that_would_meet_it():
 
 
 def test_the_cpu_meter_counts_the_work_of_the_processes_it_watches():
-    import os
-
-    from bench.suite import cpu
-
     meter = cpu.Meter(lambda: {"me": [os.getpid()], "gone": [2 ** 22 + 1]})
     meter.start()
     sum(i * i for i in range(3_000_000))
@@ -111,3 +110,17 @@ def test_the_cpu_table_shows_each_path_per_process():
     read = next(line for line in lines if line.startswith("| GET /v1/persons/{id} |"))
     assert read.split(" | ")[1:3] == ["3.10", "2.30"] and read.endswith("| 7.70 |")
     assert next(line for line in lines if line.startswith(f"| {report.BASELINE} |")).endswith("| 0.30 |")
+
+
+def test_a_drain_is_timed_from_its_first_change_to_its_end():
+    values = iter([100, 100, 100, 80, 40, 0])  # two polls of start-up, then the backlog goes
+    seen = []
+    drain = events.watch_drain(lambda: next(values), lambda value: value == 0, timeout=10, interval=0.01,
+                               progress=seen.append, every=0)
+    assert drain.events == 100 and 0.02 <= drain.seconds < 1
+    assert seen == [100, 100, 80, 40, 0]
+
+
+def test_a_drain_that_never_ends_is_an_error():
+    with pytest.raises(RuntimeError, match="not worked off"):
+        events.watch_drain(lambda: 5, lambda value: value == 0, timeout=0.05, interval=0.01)
