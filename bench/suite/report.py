@@ -151,8 +151,9 @@ def replica_section(results: dict) -> list[str]:
             f"Read by id at {scaled['connections']} connections through one gateway and one registry: "
             f"{_rate(scaled['one_rate'])} req/s (p99 {_ms(scaled['one_p99_ms'])} ms); through {scaled['replicas']} "
             f"of each (the connections split over the gateways): {_rate(scaled['rate'])} req/s "
-            f"(worst p99 {_ms(scaled['p99_ms'])} ms), **{scaled['ratio']:.2f}×**. On a machine whose cores are "
-            "already busy, replicas add processes, not capacity.", ""]
+            f"(worst p99 {_ms(scaled['p99_ms'])} ms), **{scaled['ratio']:.2f}×**."
+            + (" Where the cores are already busy, replicas add processes, not capacity: the way to more is "
+               "less CPU per request (see *CPU per request*) or more cores." if scaled["ratio"] < 1.2 else ""), ""]
 
 
 def _process_order(name: str) -> tuple[int, str]:
