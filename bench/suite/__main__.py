@@ -184,10 +184,15 @@ def load_persons(args, api: Api, suite: Suite, databases: Databases, work: Path)
     return imported, drained
 
 
+def read_ids(databases: Databases) -> list[str]:
+    """Ids of loaded persons for the read paths, at random (the registry's table, read by the harness only)."""
+    return databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
+
+
 def measure_paths(args, api: Api, gateway: str, baseline: str, databases: Databases, work: Path,
                   use_wrk: bool, meter: cpu.Meter) -> tuple[dict, dict]:
-    ids = databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
-    kecamatan = sorted(people.Generator(0, people.LOADED_SERIALS).kecamatan)
+    ids = read_ids(databases)
+    kecamatan = people.kecamatan_codes()
     bodies = people.write_registration_bodies(work / "write-bodies.jsonl",
                                               int(max(2000, 1000 * args.duration * args.repeats)),
                                               people.WRITE_SERIALS)
@@ -220,7 +225,7 @@ def measure_paths(args, api: Api, gateway: str, baseline: str, databases: Databa
 
 
 def sweep(args, api: Api, gateway: str, databases: Databases, work: Path, use_wrk: bool) -> list[dict]:
-    ids = databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
+    ids = read_ids(databases)
     target = load.Target("read sweep", "GET", [f"/v1/persons/{i}" for i in ids], 1, api.login())
     points = []
     for connections in args.sweep:
@@ -235,7 +240,7 @@ def replicas(args, api: Api, suite: Suite, broker: Broker, databases: Databases,
     """Read by id through one gateway and registry, then through N of each (wrk split over the gateways)."""
     if args.replicas < 2:
         return None
-    ids = databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
+    ids = read_ids(databases)
     target = load.Target("read by id, replicas", "GET", [f"/v1/persons/{i}" for i in ids], 32, api.login())
     one = load.run(suite.gateway_url, target, args.duration, work, use_wrk=use_wrk)
     gateways = [suite.gateway_url]

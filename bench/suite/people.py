@@ -39,6 +39,10 @@ WRITE_SERIALS = range(5000, 7500)  # the write path
 EVENT_SERIALS = range(7500, 10000)  # the writes that time events end to end
 
 
+def kecamatan_codes() -> list[str]:
+    return [k.code for k in regions().malang_raya_kecamatan()]
+
+
 @dataclass(frozen=True)
 class Person:
     nik: str
@@ -61,7 +65,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.serials = serials
         self.adults_only = adults_only
-        self.kecamatan = [k.code for k in regions().malang_raya_kecamatan()]
+        self.kecamatan = kecamatan_codes()
         self.desa = {code: [d.code for d in regions().children(code)] for code in self.kecamatan}
         self._next_serial: dict[str, int] = {}
         self.today = date.today()
