@@ -29,8 +29,9 @@ class Drain:
 
 
 def watch_drain(count, target_reached, timeout: float, interval: float = 0.1, progress=None,
-                every: float = 30) -> Drain:
-    """Time a backlog being worked off: from the first change of `count()` until `target_reached(value)`.
+                every: float = 30, window: float | None = None) -> Drain:
+    """Time a backlog being worked off: from the first change of `count()` until `target_reached(value)`,
+    or until `window` seconds have been timed (a sustained rate; the rest of the backlog is the caller's).
 
     Starting the clock at the first change leaves the process's start-up out of the rate. `count()` is
     a query, so a large backlog is polled less often: the polling must not be what slows the drain.
@@ -51,6 +52,8 @@ def watch_drain(count, target_reached, timeout: float, interval: float = 0.1, pr
             progress(value)
         if started is None and value != first:
             started, start_value = time.monotonic() - interval / 2, first
+        if window is not None and started is not None and time.monotonic() - started >= window:
+            break
     if started is None:  # done within one interval
         return Drain(abs(value - first), interval)
     return Drain(abs(value - start_value), time.monotonic() - started)

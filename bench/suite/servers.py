@@ -50,6 +50,15 @@ class Broker:
     def delete(self) -> None:
         requests.delete(f"{self.api}/vhosts/{self.vhost}", timeout=60)
 
+    def purge_events(self) -> int:
+        """Empty the vhost's event queues (every consumer's); the number of messages dropped."""
+        dropped = 0
+        for queue in requests.get(f"{self.api}/queues/{self.vhost}", timeout=30).json():
+            if queue["name"].startswith("evt-"):
+                dropped += queue.get("messages", 0)
+                requests.delete(f"{self.api}/queues/{self.vhost}/{quote(queue['name'])}/contents", timeout=30)
+        return dropped
+
     def consumers(self, queue: str) -> int:
         response = requests.get(f"{self.api}/queues/{self.vhost}/{quote(queue)}", timeout=10)
         return response.json().get("consumers", 0) if response.ok else 0
@@ -110,6 +119,14 @@ class Databases:
         try:
             with engine.connect() as connection:
                 return connection.scalar(sa.text(sql), params)
+        finally:
+            engine.dispose()
+
+    def execute(self, service: str, sql: str, **params) -> None:
+        engine = sa.create_engine(self.urls[service], poolclass=sa.pool.NullPool)
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(sql), params)
         finally:
             engine.dispose()
 
