@@ -4,7 +4,11 @@
 
 Every change that moves a person between cells (registration, import, an update of sex, birth date,
 categories, residence or status, a merge) calls `persons_added` or `person_changed` in its own unit
-of work, so the counts commit or roll back with the change. Consents do not enter the figures.
+of work. The change is noted on the session and written just before it commits (one upsert for the
+whole unit, an import batch included), so it commits or rolls back with the change, and the count
+rows, which every writer in a cell shares, stay locked only for the commit itself, never while the
+unit waits for something else. A savepoint rolled back takes its notes with it. Consents do not
+enter the figures.
 
 Age bands move with the calendar, not with writes. The counts hold bands as of one day (`as_of` in
 person_counts_state). Read on another day, `roll` first moves the persons whose band changed in
@@ -26,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from inklusi_platform import clock
 from inklusi_platform.engines import make_engine
@@ -94,19 +100,53 @@ def person_changed(session, before: Mapping, after: Mapping) -> None:
     _apply(session, [before], [after])
 
 
-def _apply(session, removed: list, added: list) -> None:
-    removed = [p for p in removed if p["status"] == COUNTED_STATUS]
-    added = [p for p in added if p["status"] == COUNTED_STATUS]
-    if not removed and not added:
+_PENDING = "registry.counts.pending"
+
+
+def _apply(session: Session, removed: list, added: list) -> None:
+    removed = [dict(p) for p in removed if p["status"] == COUNTED_STATUS]
+    added = [dict(p) for p in added if p["status"] == COUNTED_STATUS]
+    if removed or added:
+        # Tagged with the innermost transaction, so a savepoint's rollback can drop what it noted.
+        tag = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((tag, removed, added))
+
+
+def write_pending(session: Session) -> None:
+    """Write the changes noted on the session (before a commit, or before the counts are read)."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
         return
     as_of = _as_of(session, lock="share")
     deltas: Counter = Counter()
-    for sign, group in ((-1, removed), (1, added)):
-        for p in group:
-            for key in _cells(p["kecamatan_code"], p["desa_code"], p["sex"], band_of(p["birth_date"], as_of),
-                              p["categories"]):
-                deltas[key] += sign
+    for _, removed, added in pending:
+        for sign, group in ((-1, removed), (1, added)):
+            for p in group:
+                for key in _cells(p["kecamatan_code"], p["desa_code"], p["sex"], band_of(p["birth_date"], as_of),
+                                  p["categories"]):
+                    deltas[key] += sign
     _add(session, deltas)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if session.info.get(_PENDING):
+        write_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [entry for entry in pending if not _within(entry[0], previous_transaction)]
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _dialect(bind):
@@ -202,6 +242,9 @@ def read(bind, areas: list[str] | None, today: date) -> dict:
     categories: Counter = Counter()
     if areas is not None and not areas:
         return {"persons": persons, "categories": categories}
+    if isinstance(bind, Session):  # this unit's own changes first, as a query would see them
+        bind.flush()
+        write_pending(bind)
     roll(bind, today)
     c = person_counts.c
     query = sa.select(c.kecamatan_code, c.sex, c.age_band, c.category, c.n).where(c.n != 0)
