@@ -1,6 +1,7 @@
 """Registry figures for reports: counts only, never a person's id or name; small cells hidden for aggregate roles."""
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import sqlalchemy as sa
@@ -65,9 +66,14 @@ def _order(item):
     return kecamatan, sex, _BAND[band]
 
 
-def _kecamatan(code: str) -> dict:
+@functools.lru_cache(maxsize=1024)
+def _kecamatan_name(code: str) -> str | None:
     region = regions().get(code)
-    return {"kecamatan_code": code, "kecamatan_name": region.name if region else None}
+    return region.name if region else None
+
+
+def _kecamatan(code: str) -> dict:
+    return {"kecamatan_code": code, "kecamatan_name": _kecamatan_name(code)}
 
 
 def _by_kecamatan(persons: dict) -> list[dict]:
@@ -84,6 +90,10 @@ def _counted(uow, areas) -> dict:
 
 def _suppress(figures: dict, threshold: int) -> None:
     """Hide small person counts and whatever would give them away; mark each hidden figure."""
+    if threshold <= 1:  # no count is below it: everything is shown, nothing to work out
+        for row in (figures["total_persons"], *figures["kecamatan"], *figures["totals"], *figures["persons"]):
+            row["suppressed"] = False
+        return
     cells: dict = {("all",): figures["total_persons"]["count"]}
     groups = [(("all",), [])]
     for row in figures["kecamatan"]:
