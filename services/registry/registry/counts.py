@@ -103,21 +103,28 @@ def person_changed(session, before: Mapping, after: Mapping) -> None:
 _PENDING = "registry.counts.pending"
 
 
-def _apply(session: Session, removed: list, added: list) -> None:
+def _apply(session, removed: list, added: list) -> None:
     removed = [dict(p) for p in removed if p["status"] == COUNTED_STATUS]
     added = [dict(p) for p in added if p["status"] == COUNTED_STATUS]
-    if removed or added:
-        # Tagged with the innermost transaction, so a savepoint's rollback can drop what it noted.
-        tag = session.get_nested_transaction() or session.get_transaction()
-        session.info.setdefault(_PENDING, []).append((tag, removed, added))
+    if not removed and not added:
+        return
+    if not isinstance(session, Session):  # a Connection (Core, no commit hook): written now
+        _write(session, [(None, removed, added)])
+        return
+    # Tagged with the innermost transaction, so a savepoint's rollback can drop what it noted.
+    tag = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((tag, removed, added))
 
 
 def write_pending(session: Session) -> None:
     """Write the changes noted on the session (before a commit, or before the counts are read)."""
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    as_of = _as_of(session, lock="share")
+    if pending:
+        _write(session, pending)
+
+
+def _write(bind, pending: list) -> None:
+    as_of = _as_of(bind, lock="share")
     deltas: Counter = Counter()
     for _, removed, added in pending:
         for sign, group in ((-1, removed), (1, added)):
@@ -125,7 +132,7 @@ def write_pending(session: Session) -> None:
                 for key in _cells(p["kecamatan_code"], p["desa_code"], p["sex"], band_of(p["birth_date"], as_of),
                                   p["categories"]):
                     deltas[key] += sign
-    _add(session, deltas)
+    _add(bind, deltas)
 
 
 @event.listens_for(Session, "before_commit")
@@ -134,11 +141,12 @@ def _before_commit(session: Session) -> None:
         write_pending(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # A commit wrote the notes already (before_commit); a rollback or a close drops what it covered.
     pending = session.info.get(_PENDING)
     if pending:
-        pending[:] = [entry for entry in pending if not _within(entry[0], previous_transaction)]
+        pending[:] = [entry for entry in pending if not _within(entry[0], transaction)]
 
 
 def _within(transaction, ancestor) -> bool:

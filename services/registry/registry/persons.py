@@ -289,7 +289,7 @@ def register_person(uow, data, actor) -> dict:
         index_elements=["nik_index"]))
     if inserted.rowcount != 1:
         refuse_known_nik(uow, values["nik"])
-        raise Conflict("NIK sudah terdaftar", {})
+        raise Conflict("NIK sudah terdaftar", {})  # its holder was gone again by the time we looked
     counts.person_added(uow.session, person)
     history.record(uow, person.id, "created", {
         FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)
@@ -300,7 +300,7 @@ def register_person(uow, data, actor) -> dict:
         "person_id": person.id, "kecamatan_code": person.kecamatan_code, "desa_code": person.desa_code,
         "categories": list(person.categories),
     })
-    result = person_dict(person, [recorded.purpose], history.today())
+    result = person_dict(person, [recorded.purpose], today)
     result["likely_duplicates"] = flagged
     return result
 
