@@ -17,9 +17,9 @@ is an index range on birth_date: one day's births on an ordinary day, none on a 
 29 February N years ago has no such day then; they become N on 1 March), two on the following
 1 March. A gap of several days, or a clock going back, is the same range, wider or reversed.
 
-Writers count a person in their band as of `as_of` while holding a share lock on the state row; a
-roll takes that row exclusively. So a roll waits for the writes in flight and then sees their
-persons, and no person is moved twice or missed.
+A committing unit counts its persons in their bands as of `as_of`, under a share lock on the state
+row that it holds until its commit ends; a roll takes that row exclusively. So a roll waits for the
+commits in flight and then sees their persons, and no person is moved twice or missed.
 """
 from __future__ import annotations
 
@@ -103,9 +103,13 @@ def person_changed(session, before: Mapping, after: Mapping) -> None:
 _PENDING = "registry.counts.pending"
 
 
+def _counted(persons: list) -> list[dict]:
+    return [{**p, "birth_date": date.fromisoformat(p["birth_date"]) if isinstance(p["birth_date"], str)
+             else p["birth_date"]} for p in persons if p["status"] == COUNTED_STATUS]
+
+
 def _apply(session, removed: list, added: list) -> None:
-    removed = [dict(p) for p in removed if p["status"] == COUNTED_STATUS]
-    added = [dict(p) for p in added if p["status"] == COUNTED_STATUS]
+    removed, added = _counted(removed), _counted(added)
     if not removed and not added:
         return
     if not isinstance(session, Session):  # a Connection (Core, no commit hook): written now
