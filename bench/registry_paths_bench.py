@@ -76,7 +76,7 @@ def load(engine, count: int) -> None:
                 "guardian_name": None, "guardian_relation": None, "guardian_phone": None,
                 "channels": ["whatsapp"], "language": "id", "format": "plain_text", "copy_guardian": False,
                 "status": rng.choices(("active", "deceased", "moved_away"), (96, 3, 1))[0],
-                "created_at": at, "updated_at": at, "created_by": "bench",
+                "created_at": at, "updated_at": at, "created_by": "seed",
             })
             given.append({"id": new_id(), "person_id": person_id, "purpose": "pendataan", "given_by": "self",
                           "form": "written", "given_on": date(2025, 1, 1), "recorded_at": at, "recorded_by": "bench",
@@ -151,16 +151,18 @@ def main() -> int:
         migrations.upgrade("registry", url)
         engine = make_engine(url)
         load(engine, args.persons)
-    else:
+    elif counts is not None:
         migrations.upgrade("registry", url)  # an earlier run of the code before may have left it behind
-        if counts is not None:
-            with engine.begin() as connection:  # persons an earlier run registered without counting them
-                counts.rebuild(connection)
+        with engine.begin() as connection:  # persons an earlier run registered without counting them
+            counts.rebuild(connection)
     sessions = sessionmaker(engine, expire_on_commit=False)
 
     with engine.connect() as connection:
         ids = list(connection.scalars(sa.text("SELECT id FROM persons TABLESAMPLE SYSTEM (5) LIMIT 5000")))
         active = connection.scalar(sa.text("SELECT count(*) FROM persons WHERE status = 'active'"))
+        # Registrations of earlier runs on this database took the birth dates (and so NIKs) before this.
+        offset = connection.scalar(sa.text("SELECT count(*) FROM persons WHERE created_by = :bench"),
+                                   {"bench": ACTOR["user_id"]})
     kecamatan = sorted({desa[:8] for desa in desas()})
     rng = random.Random(11)
     places = desas()
@@ -182,7 +184,6 @@ def main() -> int:
                                               50, second_pages[i % len(second_pages)][1]))
     timed(sessions, "list_persons areas=[kabupaten], limit 50", args.calls,
           lambda uow, i: persons.list_persons(uow, [rng.choice(kecamatan)[:5]], {}, 50, None))
-    offset = rng.randrange(10_000)
     timed(sessions, "register_person (one at a time)", args.calls,
           lambda uow, i: persons.register_person(uow, registration(offset + i, rng, places), ACTOR))
     stats_calls = max(20, args.calls // 6)

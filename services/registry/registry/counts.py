@@ -264,7 +264,7 @@ def read(bind, areas: list[str] | None, today: date) -> dict:
         query = query.where(c.desa_code == "")
     else:
         query = query.where(sa.or_(*[_area_condition(area) for area in _widest(areas)]))
-    for kecamatan, sex, band, category, n in bind.execute(query):
+    for kecamatan, sex, band, category, n in bind.execute(query).all():
         if category == TOTAL:
             persons[(kecamatan, sex, band)] += n
         else:

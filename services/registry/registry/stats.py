@@ -34,9 +34,10 @@ def registry_stats(uow, areas, min_cell=None) -> dict:
         "threshold": min_cell,
         "total_persons": {"count": sum(rows["persons"].values())},
         "kecamatan": _by_kecamatan(rows["persons"]),
-        "totals": [{**_kecamatan(k), "sex": s, "age_band": b, "count": n}
+        "totals": [{"kecamatan_code": k, "kecamatan_name": _kecamatan_name(k), "sex": s, "age_band": b, "count": n}
                    for (k, s, b), n in sorted(rows["persons"].items(), key=_order)],
-        "persons": [{**_kecamatan(k), "category": c, "sex": s, "age_band": b, "count": n}
+        "persons": [{"kecamatan_code": k, "kecamatan_name": _kecamatan_name(k), "category": c, "sex": s,
+                     "age_band": b, "count": n}
                     for (k, c, s, b), n in sorted(rows["categories"].items(),
                                                   key=lambda item: (*item[0][:3], _BAND[item[0][3]]))],
     }
