@@ -165,30 +165,35 @@ def _dialect(bind):
     return bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
 
 
+def _upsert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover
+        raise RuntimeError(f"counts need an upsert, which {dialect} lacks here")
+    statement = insert(person_counts)
+    return statement.on_conflict_do_update(index_elements=list(KEY),
+                                           set_={"n": person_counts.c.n + statement.excluded.n})
+
+
+# Built once per dialect and executed with many rows (sent as one statement): nothing to build per call.
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+_STATE = sa.select(person_counts_state.c.as_of).where(person_counts_state.c.id == 1)
+_LOCKED_STATE = {None: _STATE, "share": _STATE.with_for_update(read=True, key_share=True),
+                 "update": _STATE.with_for_update()}
+
+
 def _add(bind, deltas: Mapping) -> None:
     """Add the deltas to their cells in one statement; keys in order, so two writers lock rows alike."""
     rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(deltas.items()) if n]
-    if not rows:
-        return
-    name = _dialect(bind).name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover
-        raise RuntimeError(f"counts need an upsert, which {name} lacks here")
-    statement = insert(person_counts).values(rows)
-    bind.execute(statement.on_conflict_do_update(index_elements=list(KEY),
-                                                 set_={"n": person_counts.c.n + statement.excluded.n}))
+    if rows:
+        bind.execute(_UPSERTS[_dialect(bind).name], rows)
 
 
 def _as_of(bind, lock: str | None = None) -> date:
     """The counts' day. `lock`: 'share' (a writer) or 'update' (a roll or a rebuild), held until commit."""
-    query = sa.select(person_counts_state.c.as_of).where(person_counts_state.c.id == 1)
-    if lock == "share":
-        query = query.with_for_update(read=True, key_share=True)
-    elif lock == "update":
-        query = query.with_for_update()
+    query = _LOCKED_STATE[lock]
     found = bind.execute(query).scalar()
     if found is None:
         # A database made from the models (tests, a fresh SQLite file): no persons were counted yet.
