@@ -7,11 +7,12 @@ import sqlalchemy as sa
 
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from registry import history
-from registry.models.persons import PURPOSES, Consent, Person
+from registry.models.persons import PURPOSES, Consent, Person, new_id
 from registry.schemas import ConsentInput, check_consent, combine, load, refuse
 
 # A consent cannot be recorded for these: the record is closed.
 CLOSED_STATUSES = ("deceased", "merged")
+_CONSENT = ConsentInput()  # built once: a schema deep-copies its fields on every instantiation
 
 
 def active_purposes(uow, person_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -67,11 +68,16 @@ def list_consents(uow, person_id: str) -> list[dict]:
     return [consent_dict(c) for c in rows]
 
 
-def add_consent(uow, person: Person, consent: dict, actor) -> Consent:
-    """Store an already checked consent and note it in the person's history."""
+def add_consent(uow, person: Person, consent: dict, actor, before: list[str] | None = None) -> Consent:
+    """Store an already checked consent and note it in the person's history.
+
+    `before`: the purposes active until now, when the caller knows them (a new person has none).
+    """
     user_id, org_id = history.actor_ids(actor)
-    before = active_purposes(uow, [person.id])[person.id]
+    if before is None:
+        before = active_purposes(uow, [person.id])[person.id]
     row = Consent(
+        id=new_id(),  # known now, so nothing needs flushing before history names it
         person_id=person.id,
         purpose=consent["purpose"],
         given_by=consent["given_by"],
@@ -82,7 +88,6 @@ def add_consent(uow, person: Person, consent: dict, actor) -> Consent:
         recorded_by_org=org_id,
     )
     uow.session.add(row)
-    uow.session.flush()
     after = [p for p in PURPOSES if p in {*before, row.purpose}]
     history.record(uow, person.id, "consent_recorded", {
         "consent_id": [None, row.id], "purpose": [None, row.purpose], "consent_active": [before, after],
@@ -96,7 +101,7 @@ def record_consent(uow, person_id: str, data: dict, actor) -> dict:
     if person.status in CLOSED_STATUSES:
         raise Conflict("Data orang ini sudah ditutup (meninggal atau digabung); persetujuan tidak bisa dicatat.",
                        {"status": person.status, "merged_into": person.merged_into})
-    consent, schema_errors = load(ConsentInput(), data)
+    consent, schema_errors = load(_CONSENT, data)
     today = history.today()
     refuse(combine(schema_errors, check_consent(consent, person.birth_date, bool(person.guardian_name), today)))
     existing = uow.session.scalar(sa.select(Consent.id).where(

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import in_areas
-from registry import history, persons
+from registry import counts, history, persons
 from registry.models.groups import PaguyubanMember, PokjaMembership
 from registry.models.persons import Consent, DuplicateFlag, Person
 
@@ -41,6 +41,7 @@ def merge_persons(uow, keep_id: str, merge_id: str, actor, areas: list[str] | No
     _settle_flags(uow, keep.id, merged.id, history.actor_ids(actor)[0], at)
     _repoint_groups(uow, keep.id, merged.id)
     old_status = merged.status
+    before = counts.facts(merged)
     merged.status, merged.merged_into, merged.updated_at = "merged", keep.id, at
     # The kept record changed too (it holds more consents now), so its version moves.
     keep.updated_at = at
@@ -48,6 +49,7 @@ def merge_persons(uow, keep_id: str, merge_id: str, actor, areas: list[str] | No
         uow.session.flush()
     except StaleDataError:
         raise Conflict("Salah satu data baru saja diubah orang lain; muat ulang lalu ulangi.", {}) from None
+    counts.person_changed(uow.session, before, counts.facts(merged))
     history.record(uow, merged.id, "merged", {"status": [old_status, "merged"], "merged_into": [None, keep.id]},
                    actor, at=at)
     history.record(uow, keep.id, "merged", {"merged_from": [None, merged.id],

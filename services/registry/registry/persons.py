@@ -12,10 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import regions
-from registry import consents, history
+from registry import consents, counts, history
 from registry.disability import CATEGORIES, GANDA
 from registry.duplicates import likely_duplicates
-from registry.models.persons import PERSON_STATUSES, DuplicateFlag, Person, new_id, nik_index
+from registry.models.persons import PERSON_STATUSES, PURPOSES, Consent, DuplicateFlag, Person, new_id, nik_index
 from registry.nik import clean_number
 from registry.schemas import (
     PersonChanges,
@@ -51,6 +51,13 @@ _WHOLE_NIK = re.compile(r"^\d{16}$")
 MAX_IDS = 500
 STALE = "Data sudah diubah orang lain sejak Anda membacanya; muat ulang lalu ulangi."
 _AREA = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# Built once: a marshmallow schema deep-copies its fields on every instantiation.
+_REGISTRATION = RegistrationInput()
+_CHANGES = PersonChanges()
+# Reads select columns, not entities: rows carry the columns by name (person_dict reads them like
+# a Person) without the ORM's identity map and change tracking, and still see this unit's changes.
+_PERSONS = Person.__table__
+_COLUMNS = [getattr(Person, column.key) for column in _PERSONS.c]
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -63,7 +70,8 @@ def load_person(uow, person_id, lock: bool = False) -> Person:
     return person
 
 
-def person_dict(person: Person, consent_active: list[str], today: date) -> dict:
+def person_dict(person, consent_active: list[str], today: date) -> dict:
+    """The record callers receive, from a Person or a row of the persons table."""
     kecamatan = regions().get(person.kecamatan_code)
     has_business = any(v is not None for v in (person.business_sector, person.business_status,
                                                 person.business_started_on))
@@ -112,7 +120,17 @@ def view(uow, person: Person) -> dict:
 
 
 def get_person(uow, person_id: str) -> dict:
-    return view(uow, load_person(uow, person_id))
+    """One query: the person's row once per active consent (or once with none)."""
+    if not isinstance(person_id, str):
+        raise NotFound("Data orang ini tidak ditemukan.")
+    rows = uow.session.execute(
+        sa.select(*_COLUMNS, Consent.purpose)
+        .outerjoin(Consent, sa.and_(Consent.person_id == Person.id, Consent.withdrawn_on.is_(None)))
+        .where(Person.id == person_id)).all()
+    if not rows:
+        raise NotFound("Data orang ini tidak ditemukan.")
+    given = {row.purpose for row in rows}
+    return person_dict(rows[0], [p for p in PURPOSES if p in given], history.today())
 
 
 def person_area(uow, person_id: str) -> dict:
@@ -135,7 +153,9 @@ def persons_by_ids(uow, ids) -> list[dict]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    found = {p.id: p for p in uow.session.scalars(sa.select(Person).where(Person.id.in_(wanted)))}
+    found = {p.id: p for p in uow.session.execute(
+        sa.select(Person.id, Person.birth_date, Person.kecamatan_code, Person.desa_code, Person.status,
+                  Person.categories).where(Person.id.in_(wanted)))}
     active = consents.active_purposes(uow, found)
     today = history.today()
     return [
@@ -211,7 +231,7 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
 
-    query = sa.select(Person)
+    query = sa.select(*_COLUMNS)
     if areas:
         query = query.where(sa.or_(*[area_condition(a) for a in areas]))
     nik = _whole_nik(filters.get("nik")) or _whole_nik(filters.get("q"))
@@ -233,7 +253,8 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if after is not None:
         query = query.where(sa.or_(Person.name > after["name"],
                                    sa.and_(Person.name == after["name"], Person.id > after["id"])))
-    rows = uow.session.scalars(query.order_by(Person.name, Person.id).limit(limit + 1)).all()
+    # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order.
+    rows = uow.session.execute(query.order_by(Person.name, Person.id).limit(limit + 1)).all()
     result = page(list(rows), limit, lambda p: {"name": p.name, "id": p.id})
     active = consents.active_purposes(uow, [p.id for p in result["items"]])
     today = history.today()
@@ -247,7 +268,7 @@ def register_person(uow, data, actor) -> dict:
     """A new person with their consent to be recorded; refused whole if anything is wrong."""
     user_id, _ = history.actor_ids(actor)
     today = history.today()
-    doc, schema_errors = load(RegistrationInput(), data)
+    doc, schema_errors = load(_REGISTRATION, data)
     values, rule_errors = check_person(doc, today, refused=schema_errors)
     consent = doc.get("consent")
     if consent is not None:
@@ -258,49 +279,68 @@ def register_person(uow, data, actor) -> dict:
                 "Pendaftaran memerlukan persetujuan pendataan; tujuan lain dicatat sesudahnya.")
     refuse(combine(schema_errors, rule_errors))
 
-    refuse_known_nik(uow, values["nik"])
     at = history.now()
-    person = Person(id=new_id(), **values, status="active", created_at=at, updated_at=at, created_by=user_id)
-    with guarding_nik(uow, values["nik"], person.id):
-        uow.session.add(person)
+    person = Person(id=new_id(), **values, version=1, status="active", created_at=at, updated_at=at,
+                    created_by=user_id)
+    # The insert is the NIK check: a NIK already stored (or committed by a racing writer, whom the
+    # insert waits for) inserts nothing, and the unit of work stays usable without a savepoint.
+    row = {column.key: getattr(person, column.key) for column in _PERSONS.c if column.key in person.__dict__}
+    inserted = uow.session.execute(_insert(uow.session).values(**row).on_conflict_do_nothing(
+        index_elements=["nik_index"]))
+    if inserted.rowcount != 1:
+        refuse_known_nik(uow, values["nik"])
+        raise Conflict("NIK sudah terdaftar", {})  # its holder was gone again by the time we looked
+    counts.person_added(uow.session, person)
     history.record(uow, person.id, "created", {
         FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)
     }, actor, at=at)
-    consents.add_consent(uow, person, consent, actor)
+    recorded = consents.add_consent(uow, person, consent, actor, before=[])
     flagged = flag_likely_duplicates(uow, person)
     uow.emit("person_registered", {
         "person_id": person.id, "kecamatan_code": person.kecamatan_code, "desa_code": person.desa_code,
         "categories": list(person.categories),
     })
-    result = view(uow, person)
+    result = person_dict(person, [recorded.purpose], today)
     result["likely_duplicates"] = flagged
     return result
 
 
+def _insert(session):
+    """INSERT INTO persons in the dialect's own form, which has ON CONFLICT."""
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert(_PERSONS)
+
+
 def refuse_known_nik(uow, nik: str, other_than: str | None = None) -> None:
-    query = sa.select(Person).where(Person.nik_index == nik_index(nik))
-    if other_than is not None:
-        query = query.where(Person.id != other_than)
-    existing = uow.session.scalar(query)
+    """Conflict when another record holds the NIK; found by its blind index, reading only what the answer names."""
+    def holder(condition):
+        return uow.session.execute(
+            sa.select(Person.id, Person.desa_code, Person.merged_into).where(condition)).first()
+
+    condition = Person.nik_index == nik_index(nik)
+    existing = holder(condition if other_than is None else sa.and_(condition, Person.id != other_than))
     if existing is None:
         return
     # A merged record's NIK still counts; point at the record that lives on.
     for _ in range(10):
         if existing.merged_into is None:
             break
-        existing = uow.session.get(Person, existing.merged_into)
+        existing = holder(Person.id == existing.merged_into)
     raise Conflict("NIK sudah terdaftar", {"existing_id": existing.id, "desa_code": existing.desa_code})
 
 
 @contextlib.contextmanager
-def guarding_nik(uow, nik: str, person_id: str):
+def guarding_nik(uow, nik: str, person_id: str, nik_changes: bool = True):
     """Write what the block changes; a NIK taken by someone between our check and our write is a Conflict.
 
-    In a savepoint, so an import's earlier rows survive a refused one. A version that moved
-    under us is a PreconditionFailed.
+    A NIK change is written in a savepoint, so the record that took the NIK can still be looked up
+    (and an import's earlier rows survive). A version that moved under us is a PreconditionFailed.
     """
     try:
-        with uow.savepoint():
+        with uow.savepoint() if nik_changes else _flushed(uow):
             yield
     except IntegrityError:
         refuse_known_nik(uow, nik, other_than=person_id)
@@ -309,13 +349,19 @@ def guarding_nik(uow, nik: str, person_id: str):
         raise PreconditionFailed(STALE, {}) from None
 
 
+@contextlib.contextmanager
+def _flushed(uow):
+    yield
+    uow.session.flush()
+
+
 def flag_likely_duplicates(uow, person: Person) -> list[dict]:
     """Flag records that probably describe the same person (not blocked: a person decides).
 
     Returns the new flags' other records, most similar first; pairs flagged before, in either
     direction and whatever became of the flag, are not flagged again.
     """
-    others = uow.session.scalars(sa.select(Person).where(
+    others = uow.session.execute(sa.select(Person.id, Person.name, Person.birth_date, Person.kecamatan_code).where(
         Person.birth_date == person.birth_date,
         Person.kecamatan_code == person.kecamatan_code,
         Person.id != person.id,
@@ -395,7 +441,7 @@ def update_person(uow, person_id: str, changes, expected_version, actor) -> dict
     if person.status == "merged":
         raise Conflict("Data ini sudah digabung ke data lain; ubah data yang dipertahankan.",
                        {"merged_into": person.merged_into})
-    loaded, schema_errors = load(PersonChanges(), changes, partial=True)
+    loaded, schema_errors = load(_CHANGES, changes, partial=True)
     values, rule_errors = check_person(overlay(document_of(person), loaded), history.today(), refused=schema_errors)
     refuse(combine(schema_errors, rule_errors))
 
@@ -407,11 +453,14 @@ def update_person(uow, person_id: str, changes, expected_version, actor) -> dict
         refuse_known_nik(uow, values["nik"], other_than=person.id)
 
     from_kecamatan = person.kecamatan_code
+    before = counts.facts(person)
     # The version in the UPDATE's WHERE catches a writer who got in after our ETag check.
-    with guarding_nik(uow, values.get("nik", person.nik), person.id):
+    with guarding_nik(uow, values.get("nik", person.nik), person.id, nik_changes="nik" in diff):
         for column, (_, new) in diff.items():
             setattr(person, column, new)
         person.updated_at = history.now()
+    if any(column in diff for column in counts.FACTS):
+        counts.person_changed(uow.session, before, counts.facts(person))
     _record_update(uow, person, diff, from_kecamatan, actor)
     if any(column in diff for column in DUPLICATE_KEYS):
         flag_likely_duplicates(uow, person)

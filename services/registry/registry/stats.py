@@ -1,36 +1,18 @@
 """Registry figures for reports: counts only, never a person's id or name; small cells hidden for aggregate roles."""
 from __future__ import annotations
 
-import json
+import functools
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
 
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.regions import covers, regions
-from registry import history, suppression
+from registry import counts, history, suppression
+from registry.counts import AGE_BANDS
 from registry.group_schemas import within
 from registry.models.groups import STAGES, Paguyuban, PaguyubanMember, Pokja, PokjaMembership
-from registry.models.persons import Person
-from registry.persons import area_condition, check_areas
-
-# (label, lowest age in the band); the last band is open-ended.
-AGE_BANDS = (("0-17", 0), ("18-29", 18), ("30-44", 30), ("45-59", 45), ("60+", 60))
-
-
-def _years_before(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return today.replace(year=today.year - years, day=28)
-
-
-def _age_band(today: date):
-    """SQL CASE giving the band of Person.birth_date on `today` (someone is N on their Nth birthday)."""
-    whens = [(Person.birth_date > _years_before(today, AGE_BANDS[i + 1][1]), label)
-             for i, (label, _) in enumerate(AGE_BANDS[:-1])]
-    return sa.case(*whens, else_=AGE_BANDS[-1][0])
+from registry.persons import check_areas
 
 
 def registry_stats(uow, areas, min_cell=None) -> dict:
@@ -52,9 +34,10 @@ def registry_stats(uow, areas, min_cell=None) -> dict:
         "threshold": min_cell,
         "total_persons": {"count": sum(rows["persons"].values())},
         "kecamatan": _by_kecamatan(rows["persons"]),
-        "totals": [{**_kecamatan(k), "sex": s, "age_band": b, "count": n}
+        "totals": [{"kecamatan_code": k, "kecamatan_name": _kecamatan_name(k), "sex": s, "age_band": b, "count": n}
                    for (k, s, b), n in sorted(rows["persons"].items(), key=_order)],
-        "persons": [{**_kecamatan(k), "category": c, "sex": s, "age_band": b, "count": n}
+        "persons": [{"kecamatan_code": k, "kecamatan_name": _kecamatan_name(k), "category": c, "sex": s,
+                     "age_band": b, "count": n}
                     for (k, c, s, b), n in sorted(rows["categories"].items(),
                                                   key=lambda item: (*item[0][:3], _BAND[item[0][3]]))],
     }
@@ -84,9 +67,14 @@ def _order(item):
     return kecamatan, sex, _BAND[band]
 
 
-def _kecamatan(code: str) -> dict:
+@functools.lru_cache(maxsize=1024)
+def _kecamatan_name(code: str) -> str | None:
     region = regions().get(code)
-    return {"kecamatan_code": code, "kecamatan_name": region.name if region else None}
+    return region.name if region else None
+
+
+def _kecamatan(code: str) -> dict:
+    return {"kecamatan_code": code, "kecamatan_name": _kecamatan_name(code)}
 
 
 def _by_kecamatan(persons: dict) -> list[dict]:
@@ -97,32 +85,16 @@ def _by_kecamatan(persons: dict) -> list[dict]:
 
 
 def _counted(uow, areas) -> dict:
-    """Active persons: distinct per (kecamatan, sex, age band), and per category as well.
-
-    A person counts once under each of their categories ('ganda' included), as reports count them,
-    and once in the distinct totals. Grouped in SQL on the categories' JSON text, so the rows coming
-    back are few whatever the size.
-    """
-    persons: Counter = Counter()
-    categories: Counter = Counter()
-    if areas is not None and not areas:
-        return {"persons": persons, "categories": categories}
-    band = _age_band(history.today()).label("age_band")
-    text = sa.cast(Person.categories, sa.Text).label("categories")
-    query = sa.select(Person.kecamatan_code, Person.sex, band, text, sa.func.count()).where(
-        Person.status == "active")
-    if areas is not None:
-        query = query.where(sa.or_(*[area_condition(area) for area in areas]))
-    query = query.group_by(Person.kecamatan_code, Person.sex, band, text)
-    for kecamatan_code, sex, age_band, listed, count in uow.session.execute(query):
-        persons[(kecamatan_code, sex, age_band)] += count
-        for category in json.loads(listed) if listed else []:
-            categories[(kecamatan_code, category, sex, age_band)] += count
-    return {"persons": persons, "categories": categories}
+    """Active persons per (kecamatan, sex, age band) and per category, from the counts kept as they change."""
+    return counts.read(uow.session, areas, history.today())
 
 
 def _suppress(figures: dict, threshold: int) -> None:
     """Hide small person counts and whatever would give them away; mark each hidden figure."""
+    if threshold <= 1:  # no count is below it: everything is shown, nothing to work out
+        for row in (figures["total_persons"], *figures["kecamatan"], *figures["totals"], *figures["persons"]):
+            row["suppressed"] = False
+        return
     cells: dict = {("all",): figures["total_persons"]["count"]}
     groups = [(("all",), [])]
     for row in figures["kecamatan"]:
@@ -171,9 +143,9 @@ def _pokja_by_stage(uow, areas, threshold: int) -> list[dict]:
     for stage, count in uow.session.execute(query):
         by_stage[stage].append(int(count))
     rows = []
-    for stage, counts in by_stage.items():
-        hidden = any(0 < n < threshold for n in counts)
-        rows.append({"stage": stage, "pokja": len(counts), "members": None if hidden else sum(counts),
+    for stage, members_of in by_stage.items():
+        hidden = any(0 < n < threshold for n in members_of)
+        rows.append({"stage": stage, "pokja": len(members_of), "members": None if hidden else sum(members_of),
                      "suppressed": hidden})
     return rows
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from inklusi_platform.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from inklusi_platform.pagination import encode_cursor
-from registry import history, pokja
+from registry import counts, history, pokja
 from registry.models.groups import PokjaMembership
 from registry.models.persons import Person, new_id
 
@@ -28,6 +28,7 @@ def add_person(uow, serial: int, status="active", desa="35.07.25.2001", born=dat
                     categories=list(categories), status=status, created_at=at, updated_at=at, created_by="seed")
     uow.session.add(person)
     uow.session.flush()
+    counts.person_added(uow.session, person)  # as registration does, so the figures see them
     return person.id
 
 

@@ -61,8 +61,10 @@ class Person(Base):
         sa.Index("ix_persons_desa_code", "desa_code"),
         sa.Index("ix_persons_birth_date", "birth_date"),
         sa.Index("ix_persons_status", "status"),
-        # Lists are ordered and paged by (name, id).
+        # Lists are ordered and paged by (name, id), mostly inside one kecamatan or desa.
         sa.Index("ix_persons_name_id", "name", "id"),
+        sa.Index("ix_persons_kecamatan_name_id", "kecamatan_code", "name", "id"),
+        sa.Index("ix_persons_desa_name_id", "desa_code", "name", "id"),
         sa.Index("uq_persons_nik_index", "nik_index", unique=True),
     )
 
