@@ -29,12 +29,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import covers
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import history, persons
+from registry.importing import batch as batch_writes
 from registry.importing import consent
 from registry.importing.headers import FIELD_LABELS, HeaderMap, map_headers
 from registry.importing.leases import LeaseLost
@@ -44,12 +46,12 @@ from registry.importing.report import write_error_report_csv
 from registry.importing.rows import ADULT_AGE, MISSING_COLUMN, PersonDraft, RowError, parse_row
 from registry.models.imports import FILE_PART_BYTES, MODES, ImportFile, ImportJob, ImportRowError
 from registry.models.persons import Consent, Person, new_id, nik_index
-from registry.schemas import age_on
+from registry.schemas import RegistrationInput, age_on
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (".csv", ".xlsx")
-BATCH_ROWS = 200
+BATCH_ROWS = 1000
 MAX_COLUMN = 200
 OUTSIDE_AREA = "Desa/kelurahan {code} di luar wilayah Anda."
 NO_CONSENT = "Persetujuan pendataan tidak diberikan ('Tidak'); baris ini tidak diimpor."
@@ -382,7 +384,11 @@ class _Run:
 
 def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
                  consent_rule: consent.ConsentRule) -> tuple[list, int, int]:
-    """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped)."""
+    """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped).
+
+    Each row is checked on its own, as the API checks a registration; the good ones are written
+    together (importing.batch). One look-up through the blind index finds the NIKs already registered.
+    """
     problems: list[RowError] = []
     drafts: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
     for number, raw in batch:
@@ -403,27 +409,55 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
             drafts.append((number, draft, given))
 
     indexes = [nik_index(d.nik) for _, d, _ in drafts]
-    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_(indexes))))
-    created = skipped = 0
-    for number, draft, (given, source) in drafts:
+    known = set(uow.session.scalars(sa.select(Person.nik_index).where(Person.nik_index.in_(indexes))))
+    schema = RegistrationInput()
+    checked: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
+    registrations: list[batch_writes.Registration] = []
+    skipped = 0
+    for (number, draft, given), index in zip(drafts, indexes, strict=True):
         # A NIK registered before, or earlier in this file, is the same person: nothing to add.
-        if draft.nik in known:
+        if index in known:
             skipped += 1
             continue
+        try:
+            values, checked_consent = persons.check_registration(registration(draft, today, given[0]), today,
+                                                                 schema)
+        except ValidationFailed as refused:
+            problems.extend(_row_errors(number, refused.details, header_map))
+            continue
+        known.add(index)
+        checked.append((number, draft, given))
+        registrations.append(batch_writes.Registration(values, checked_consent, given[1], index))
+    try:
+        with uow.savepoint():
+            batch_writes.write(uow, registrations, actor)
+        created = len(registrations)
+    except IntegrityError:
+        if uow.session.get_bind().dialect.name == "sqlite":
+            raise  # one writer at a time there: not a race, a fault
+        # Someone registered one of these NIKs since our look-up: the rows one by one sort out which.
+        created, raced = _register_one_by_one(uow, checked, today, actor, problems, header_map)
+        skipped += raced
+    problems.sort(key=lambda e: e.row)
+    return [tuple(e) for e in problems], created, skipped
+
+
+def _register_one_by_one(uow, drafts, today, actor, problems: list, header_map: HeaderMap) -> tuple[int, int]:
+    """register_person for each row, a NIK taken meanwhile counted as skipped; returns (created, skipped)."""
+    created = skipped = 0
+    for number, draft, (given, source) in drafts:
         try:
             person = persons.register_person(uow, registration(draft, today, given), actor)
         except ValidationFailed as refused:
             problems.extend(_row_errors(number, refused.details, header_map))
             continue
         except Conflict:
-            skipped += 1  # registered by someone else between our look-up and our write
+            skipped += 1
         else:
             created += 1
             uow.session.flush()
             uow.session.execute(sa.update(Consent).where(Consent.person_id == person["id"]).values(source=source))
-        known.add(draft.nik)
-    problems.sort(key=lambda e: e.row)
-    return [tuple(e) for e in problems], created, skipped
+    return created, skipped
 
 
 def registration(draft: PersonDraft, today, consent: dict) -> dict:

@@ -246,8 +246,29 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
 def register_person(uow, data, actor) -> dict:
     """A new person with their consent to be recorded; refused whole if anything is wrong."""
     user_id, _ = history.actor_ids(actor)
-    today = history.today()
-    doc, schema_errors = load(RegistrationInput(), data)
+    values, consent = check_registration(data, history.today())
+
+    refuse_known_nik(uow, values["nik"])
+    at = history.now()
+    person = Person(id=new_id(), **values, status="active", created_at=at, updated_at=at, created_by=user_id)
+    with guarding_nik(uow, values["nik"], person.id):
+        uow.session.add(person)
+    history.record(uow, person.id, "created", created_changes(values), actor, at=at)
+    consents.add_consent(uow, person, consent, actor)
+    flagged = flag_likely_duplicates(uow, person)
+    uow.emit("person_registered", registered_payload(person))
+    result = view(uow, person)
+    result["likely_duplicates"] = flagged
+    return result
+
+
+def check_registration(data, today: date, schema: RegistrationInput | None = None) -> tuple[dict, dict]:
+    """(column values, consent) of a new person, or ValidationFailed naming every problem at once.
+
+    The one check of a registration, for the API and the batch import alike; a batch passes one
+    `schema` for all its rows, since building a schema is a good part of a row's cost.
+    """
+    doc, schema_errors = load(schema or RegistrationInput(), data)
     values, rule_errors = check_person(doc, today, refused=schema_errors)
     consent = doc.get("consent")
     if consent is not None:
@@ -257,24 +278,19 @@ def register_person(uow, data, actor) -> dict:
             rule_errors.setdefault("consent.purpose", []).append(
                 "Pendaftaran memerlukan persetujuan pendataan; tujuan lain dicatat sesudahnya.")
     refuse(combine(schema_errors, rule_errors))
+    return values, consent
 
-    refuse_known_nik(uow, values["nik"])
-    at = history.now()
-    person = Person(id=new_id(), **values, status="active", created_at=at, updated_at=at, created_by=user_id)
-    with guarding_nik(uow, values["nik"], person.id):
-        uow.session.add(person)
-    history.record(uow, person.id, "created", {
-        FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)
-    }, actor, at=at)
-    consents.add_consent(uow, person, consent, actor)
-    flagged = flag_likely_duplicates(uow, person)
-    uow.emit("person_registered", {
-        "person_id": person.id, "kecamatan_code": person.kecamatan_code, "desa_code": person.desa_code,
-        "categories": list(person.categories),
-    })
-    result = view(uow, person)
-    result["likely_duplicates"] = flagged
-    return result
+
+def created_changes(values: dict) -> dict:
+    """The history entry of a new record: each field given, as [None, value]."""
+    return {FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)}
+
+
+def registered_payload(person) -> dict:
+    """person_registered's payload, from a Person or a row of column values."""
+    get = person.get if isinstance(person, dict) else lambda name: getattr(person, name)
+    return {"person_id": get("id"), "kecamatan_code": get("kecamatan_code"), "desa_code": get("desa_code"),
+            "categories": list(get("categories"))}
 
 
 def refuse_known_nik(uow, nik: str, other_than: str | None = None) -> None:
