@@ -3,9 +3,11 @@
 A job is created (file stored, status queued) after cheap checks of the upload (size, header,
 limits), claimed by one import worker (`python -m registry import-worker`, a process of its own) under
 a lease its heartbeat renews, and run:
-rows stream out of the stored file in batches; each good row goes through persons.register_person,
-so history, consent and events are exactly those of a registration through the API. A row whose
-NIK is already registered is skipped, which makes importing the same file twice harmless.
+rows stream out of the stored file in batches (BATCH_ROWS); each row is checked by the API's own
+check (persons.check_registration), and a batch's good rows are written together (importing.batch):
+the same records, history, consents, duplicate flags and events as registering them one by one
+through the API, in a few statements per batch. A row whose NIK is already registered is skipped,
+which makes importing the same file twice harmless.
 
 valid_rows commits per batch (a crash keeps the batches done; running again skips them);
 all_or_nothing keeps everything in one transaction and rolls it back if any row is refused.
@@ -387,7 +389,32 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
     """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped).
 
     Each row is checked on its own, as the API checks a registration; the good ones are written
-    together (importing.batch). One look-up through the blind index finds the NIKs already registered.
+    together (importing.batch).
+    """
+    problems, checked, skipped = _check_rows(uow, header_map, batch, today, areas, consent_rule)
+    try:
+        with uow.savepoint():
+            batch_writes.write(uow, [registration for *_, registration in checked], actor)
+        created = len(checked)
+    except IntegrityError:
+        if uow.session.get_bind().dialect.name == "sqlite":
+            raise  # one writer at a time there: not a race, a fault
+        # Someone registered one of these NIKs since our look-up: the rows one by one sort out which.
+        created, raced = _register_one_by_one(uow, checked, today, actor, problems, header_map)
+        skipped += raced
+    problems.sort(key=lambda e: e.row)
+    return [tuple(e) for e in problems], created, skipped
+
+
+Checked = tuple[int, PersonDraft, tuple[dict, str], batch_writes.Registration]
+
+
+def _check_rows(uow, header_map: HeaderMap, batch: list, today, areas,
+                consent_rule: consent.ConsentRule) -> tuple[list[RowError], list[Checked], int]:
+    """(problems, the rows to register, how many are registered already): every check, nothing written.
+
+    One look-up through the blind index finds the NIKs registered before; a NIK earlier in the
+    batch is the same person too.
     """
     problems: list[RowError] = []
     drafts: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
@@ -411,11 +438,9 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
     indexes = [nik_index(d.nik) for _, d, _ in drafts]
     known = set(uow.session.scalars(sa.select(Person.nik_index).where(Person.nik_index.in_(indexes))))
     schema = RegistrationInput()
-    checked: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
-    registrations: list[batch_writes.Registration] = []
+    checked: list[Checked] = []
     skipped = 0
     for (number, draft, given), index in zip(drafts, indexes, strict=True):
-        # A NIK registered before, or earlier in this file, is the same person: nothing to add.
         if index in known:
             skipped += 1
             continue
@@ -426,26 +451,14 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
             problems.extend(_row_errors(number, refused.details, header_map))
             continue
         known.add(index)
-        checked.append((number, draft, given))
-        registrations.append(batch_writes.Registration(values, checked_consent, given[1], index))
-    try:
-        with uow.savepoint():
-            batch_writes.write(uow, registrations, actor)
-        created = len(registrations)
-    except IntegrityError:
-        if uow.session.get_bind().dialect.name == "sqlite":
-            raise  # one writer at a time there: not a race, a fault
-        # Someone registered one of these NIKs since our look-up: the rows one by one sort out which.
-        created, raced = _register_one_by_one(uow, checked, today, actor, problems, header_map)
-        skipped += raced
-    problems.sort(key=lambda e: e.row)
-    return [tuple(e) for e in problems], created, skipped
+        checked.append((number, draft, given, batch_writes.Registration(values, checked_consent, given[1], index)))
+    return problems, checked, skipped
 
 
 def _register_one_by_one(uow, drafts, today, actor, problems: list, header_map: HeaderMap) -> tuple[int, int]:
     """register_person for each row, a NIK taken meanwhile counted as skipped; returns (created, skipped)."""
     created = skipped = 0
-    for number, draft, (given, source) in drafts:
+    for number, draft, (given, source), _ in drafts:
         try:
             person = persons.register_person(uow, registration(draft, today, given), actor)
         except ValidationFailed as refused:

@@ -67,12 +67,12 @@ def write(uow, registrations: list[Registration], actor) -> list[str]:
                                user_id, org_id, at))
 
     session = uow.session
+    flags = _duplicate_flags(session, people, at)  # against the records stored before this batch
     session.execute(sa.insert(Person.__table__), people)
     # All "created" entries before all "consent_recorded" ones: each person's history keeps its order.
     session.execute(sa.insert(PersonChange.__table__), created)
     session.execute(sa.insert(Consent.__table__), consent_rows)
     session.execute(sa.insert(PersonChange.__table__), recorded)
-    flags = _duplicate_flags(session, people, at)
     if flags:
         session.execute(sa.insert(DuplicateFlag.__table__), flags)
     emit_all(uow, "person_registered", [persons.registered_payload(p) for p in people])
@@ -97,6 +97,8 @@ def _duplicate_flags(session, people: list[dict], at: datetime) -> list[dict]:
     pool: dict[tuple[date, str], list[dict]] = defaultdict(list)
     for row in session.execute(
         sa.select(Person.id, Person.name, Person.birth_date, Person.kecamatan_code).where(
+            # The plain IN on birth_date lets PostgreSQL use its index; a row-value IN alone is a scan.
+            Person.birth_date.in_(sorted({key[0] for key in keys})),
             sa.tuple_(Person.birth_date, Person.kecamatan_code).in_(keys), Person.status != "merged")
     ).mappings():
         pool[(row["birth_date"], row["kecamatan_code"])].append(dict(row))
