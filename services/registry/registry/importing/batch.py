@@ -1,10 +1,11 @@
 """A batch of import rows registered at once: what register_person writes for each row, in a few statements.
 
 Each row has passed persons.check_registration, the API's own check, before it gets here; this
-module only writes. Per batch: one INSERT (many rows) each for persons, their history, their
-consents and their events, one look-up of the records they may duplicate, and one call to the
-statistics counts. The records, history entries, consents, duplicate flags and event payloads are
-those a registration through the API produces (tests/unit/registry/test_import_batch.py compares them).
+module only writes. Per batch: one COPY (on PostgreSQL; an INSERT of many rows elsewhere) each for
+persons, their history, their consents and their events, one look-up of the records they may
+duplicate, and one call to the statistics counts. The records, history entries, consents, duplicate
+flags and event payloads are those a registration through the API produces
+(tests/unit/registry/test_import_batch.py compares them).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from inklusi_platform.envelope import build_envelope
 from inklusi_platform.tables import outbox
 from registry import consents, counts, history, persons
 from registry.duplicates import likely_duplicates
+from registry.importing.copying import insert_rows
 from registry.models.persons import Consent, DuplicateFlag, Person, PersonChange, new_id
 
 # Every column of a new record that a registration's values may leave out (email, for one).
@@ -68,13 +70,12 @@ def write(uow, registrations: list[Registration], actor) -> list[str]:
 
     session = uow.session
     flags = _duplicate_flags(session, people, at)  # against the records stored before this batch
-    session.execute(sa.insert(Person.__table__), people)
+    insert_rows(session, Person.__table__, people)
     # All "created" entries before all "consent_recorded" ones: each person's history keeps its order.
-    session.execute(sa.insert(PersonChange.__table__), created)
-    session.execute(sa.insert(Consent.__table__), consent_rows)
-    session.execute(sa.insert(PersonChange.__table__), recorded)
-    if flags:
-        session.execute(sa.insert(DuplicateFlag.__table__), flags)
+    insert_rows(session, PersonChange.__table__, created)
+    insert_rows(session, Consent.__table__, consent_rows)
+    insert_rows(session, PersonChange.__table__, recorded)
+    insert_rows(session, DuplicateFlag.__table__, flags)
     emit_all(uow, "person_registered", [persons.registered_payload(p) for p in people])
     counts.persons_added(session, [{name: p[name] for name in _COUNTED} for p in people])
     return [p["id"] for p in people]
@@ -127,5 +128,4 @@ def emit_all(uow, name: str, payloads: list[dict]) -> None:
                      "body": json.dumps(envelope, ensure_ascii=False), "correlation_id": correlation_id,
                      "created_at": created_at})
         uow.emitted.append(envelope)
-    if rows:
-        uow.session.execute(sa.insert(outbox), rows)
+    insert_rows(uow.session, outbox, rows)
