@@ -12,7 +12,8 @@ from registry.importing.headers import map_headers
 from registry.models.persons import Consent, DuplicateFlag, Person, PersonChange
 
 HEADERS = ["NIK", "Nama", "Tgl Lahir", "L/P", "Desa/Kelurahan", "Ragam Disabilitas", "No HP", "Nama Wali",
-           "Hubungan Wali", "HP Wali", "Persetujuan", "Tanggal Persetujuan", "Bentuk Persetujuan", "No KK"]
+           "Hubungan Wali", "HP Wali", "Persetujuan", "Tanggal Persetujuan", "Bentuk Persetujuan", "No KK",
+           "Bidang Usaha"]
 DESA = {"35.07.25": "35.07.25.2001", "35.73.05": "35.73.05.1001"}  # Lawang (Kab. Malang), Lowokwaru (Kota)
 DECLARATION = {"form": "written", "given_on": "2025-05-01", "declared_by": "u-staff", "declared_by_org": None,
                "declared_at": "2025-05-01T08:00:00+07:00"}
@@ -40,9 +41,10 @@ def mixed_rows() -> list[dict]:
         # A minor registered with the guardian's consent; a guardian's phone.
         row(4, "Bagus Pratama", date(2014, 7, 9), "L", **{"Nama Wali": "Ibu Sumi", "Hubungan Wali": "ibu",
                                                           "HP Wali": "081234567804"}),
-        # The file's own consent date and form.
-        row(5, "Wahyu Hidayat", date(1975, 1, 2), "L", "35.73.05",
-            **{"Tanggal Persetujuan": "02/05/2025", "Bentuk Persetujuan": "Dibacakan", "No HP": "081234567805"}),
+        # The file's own consent date and form; text that COPY must escape (quotes, a backslash).
+        row(5, 'Wahyu "Yayuk" Hidayat', date(1975, 1, 2), "L", "35.73.05",
+            **{"Tanggal Persetujuan": "02/05/2025", "Bentuk Persetujuan": "Dibacakan", "No HP": "081234567805",
+               "Bidang Usaha": 'Anyaman \\ bambu "halus"'}),
         # The same NIK again later in the file: the same person, skipped.
         row(1, "Siti Aminah", same_day, "P"),
         # Refused by the row parser, by the consent rules, and by register_person's own check.

@@ -45,6 +45,8 @@ def test_a_batch_writes_what_registering_each_row_writes(registry_url, registry_
     assert batch_result == single_result and batch_result[1:] == (7, 2)
     assert batch_written == single_written
     assert len(batch_written["events"]) == 8 and batch_written["flags"]
+    # Through COPY's text format and back unchanged.
+    assert 'Anyaman \\ bambu "halus"' in {p["business_sector"] for p in batch_written["persons"]}
 
 
 def test_a_nik_registered_meanwhile_sends_the_batch_row_by_row(registry_sessions, actor, monkeypatch):

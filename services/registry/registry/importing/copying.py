@@ -25,21 +25,21 @@ def insert_rows(session, table: sa.Table, rows: list[dict]) -> None:
         session.execute(sa.insert(table), rows)
         return
     names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in names]
+    columns = [(name, _formatter(table.c[name].type._cached_bind_processor(connection.dialect)))
+               for name in names]
     text = io.StringIO()
     for row in rows:
-        text.write("\t".join(_copy_text(process(row[name]) if process else row[name])
-                             for name, process in zip(names, processors, strict=True)))
+        text.write("\t".join([format_(row[name]) for name, format_ in columns]))
         text.write("\n")
     text.seek(0)
-    columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
     cursor = connection.connection.driver_connection.cursor()
     # psycopg2 refuses COPY under a green wait callback (eventlet's, in the import worker). Without
     # it the COPY blocks the process for its few milliseconds; no other green thread runs meanwhile,
     # so none sees the callback missing.
     waiting = psycopg2.extensions.get_wait_callback()
     psycopg2.extensions.set_wait_callback(None)
-    statement = f"COPY {table.name} ({columns}) FROM STDIN"
+    statement = f"COPY {table.name} ({quoted}) FROM STDIN"
     try:
         cursor.copy_expert(statement, text)
     except psycopg2.Error as error:  # as SQLAlchemy would raise it: a NIK taken is an IntegrityError
@@ -49,8 +49,16 @@ def insert_rows(session, table: sa.Table, rows: list[dict]) -> None:
         cursor.close()
 
 
+def _formatter(process):
+    if process is None:
+        return _copy_text
+    return lambda value: _copy_text(process(value))
+
+
 def _copy_text(value) -> str:
     """A value in COPY's text format."""
+    if value.__class__ is str:  # most values: first
+        return value.translate(_ESCAPES)
     if value is None:
         return "\\N"
     if isinstance(value, bool):
