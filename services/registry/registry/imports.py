@@ -130,6 +130,9 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
     Refused before any work: an unknown mode or extension, an empty file, a file over a limit
     (see importing.limits), a header row lacking a required column, and a consent declaration
     that names no valid form or date. Only the header row is read.
+
+    `content` is the upload's bytes, or a seekable binary file: the command line's, stored a part
+    at a time so that a file of any size is never held whole.
     """
     user_id, org_id = history.actor_ids(actor)
     areas = persons.check_areas(areas)
@@ -142,31 +145,49 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
         errors["filename"] = ["Nama berkas wajib diisi."]
     elif os.path.splitext(name)[1].lower() not in EXTENSIONS:
         errors["filename"] = [f"Berkas '{name[:100]}' bukan .csv atau .xlsx."]
-    if not isinstance(content, (bytes, bytearray)):
+    source = io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
+    if not (isinstance(source, io.IOBase) and source.seekable()):
         errors["content"] = ["Isi berkas tidak terbaca."]
-    elif not content:
+    elif not source.seek(0, io.SEEK_END):
         errors["content"] = ["Berkas kosong."]
     declaration, declaration_errors = consent.declaration(consent_declaration, user_id, org_id)
     errors.update(declaration_errors)
     if not errors:
-        problems = check_upload(bytes(content), name, limits)
+        problems = check_upload(source, name, limits)
         if problems:
             errors["content"] = problems
     if errors:
         raise ValidationFailed("Berkas tidak bisa diimpor.", errors)
 
+    digest, size = _fingerprint(source)
     job = ImportJob(
-        id=new_id(), filename=name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_bytes=len(content),
+        id=new_id(), filename=name[:255], file_sha256=digest, file_bytes=size,
         mode=mode, status="queued", row_count=0, created_count=0, skipped_existing_count=0, error_count=0,
         warning_count=0, areas=areas, requested_by=user_id, requested_by_org=org_id, created_at=history.now(),
         consent_declaration=declaration, attempts=0,
     )
     uow.session.add(job)
     uow.session.flush()  # the job row first: the parts refer to it
-    for part, start in enumerate(range(0, len(content), FILE_PART_BYTES)):
-        uow.session.add(ImportFile(job_id=job.id, part=part, content=bytes(content[start:start + FILE_PART_BYTES])))
-    uow.session.flush()
+    for part in itertools.count():
+        data = source.read(FILE_PART_BYTES)
+        if not data:
+            break
+        stored = ImportFile(job_id=job.id, part=part, content=data)
+        uow.session.add(stored)
+        uow.session.flush()
+        uow.session.expunge(stored)  # one part in memory at a time
     return job_dict(job)
+
+
+def _fingerprint(source) -> tuple[str, int]:
+    """(SHA-256, size) of the file, read a part at a time; leaves it at its start."""
+    digest, size = hashlib.sha256(), 0
+    source.seek(0)
+    while data := source.read(FILE_PART_BYTES):
+        digest.update(data)
+        size += len(data)
+    source.seek(0)
+    return digest.hexdigest(), size
 
 
 def load_job(uow, job_id) -> ImportJob:
