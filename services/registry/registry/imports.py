@@ -53,7 +53,8 @@ from registry.schemas import RegistrationInput, age_on
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (".csv", ".xlsx")
-BATCH_ROWS = 1000
+# Rows checked, then written together; a batch is also what a crash loses and a stop waits for.
+BATCH_ROWS = int(os.environ.get("IMPORT_BATCH_ROWS", "1000"))
 MAX_COLUMN = 200
 OUTSIDE_AREA = "Desa/kelurahan {code} di luar wilayah Anda."
 NO_CONSENT = "Persetujuan pendataan tidak diberikan ('Tidak'); baris ini tidak diimpor."
