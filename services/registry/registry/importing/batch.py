@@ -95,13 +95,18 @@ def _duplicate_flags(session, people: list[dict], at: datetime) -> list[dict]:
     A new record has no flags yet, so none is "flagged before".
     """
     keys = sorted({(p["birth_date"], p["kecamatan_code"]) for p in people})
+    query = sa.select(Person.id, Person.name, Person.birth_date, Person.kecamatan_code).where(Person.status != "merged")
+    if session.get_bind().dialect.name == "postgresql":
+        # Joined to the pairs as a VALUES list: one probe of ix_persons_birth_date_kecamatan per
+        # pair. A row-value IN of a thousand pairs is a scan of the whole table instead.
+        wanted = sa.values(sa.column("birth_date", sa.Date), sa.column("kecamatan_code", sa.String),
+                           name="wanted").data(keys)
+        query = query.join(wanted, sa.and_(Person.birth_date == wanted.c.birth_date,
+                                           Person.kecamatan_code == wanted.c.kecamatan_code))
+    else:  # SQLite has no column names for a VALUES list
+        query = query.where(sa.tuple_(Person.birth_date, Person.kecamatan_code).in_(keys))
     pool: dict[tuple[date, str], list[dict]] = defaultdict(list)
-    for row in session.execute(
-        sa.select(Person.id, Person.name, Person.birth_date, Person.kecamatan_code).where(
-            # The plain IN on birth_date lets PostgreSQL use its index; a row-value IN alone is a scan.
-            Person.birth_date.in_(sorted({key[0] for key in keys})),
-            sa.tuple_(Person.birth_date, Person.kecamatan_code).in_(keys), Person.status != "merged")
-    ).mappings():
+    for row in session.execute(query).mappings():
         pool[(row["birth_date"], row["kecamatan_code"])].append(dict(row))
     flags = []
     for person in people:
