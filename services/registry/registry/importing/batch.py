@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from inklusi_platform import contracts
 from inklusi_platform.envelope import build_envelope
@@ -97,13 +98,16 @@ def _duplicate_flags(session, people: list[dict], at: datetime) -> list[dict]:
     keys = sorted({(p["birth_date"], p["kecamatan_code"]) for p in people})
     query = sa.select(Person.id, Person.name, Person.birth_date, Person.kecamatan_code).where(Person.status != "merged")
     if session.get_bind().dialect.name == "postgresql":
-        # Joined to the pairs as a VALUES list: one probe of ix_persons_birth_date_kecamatan per
-        # pair. A row-value IN of a thousand pairs is a scan of the whole table instead.
-        wanted = sa.values(sa.column("birth_date", sa.Date), sa.column("kecamatan_code", sa.String),
-                           name="wanted").data(keys)
+        # Joined to the pairs unnested from two arrays: one probe of ix_persons_birth_date_kecamatan
+        # per pair, and one statement text whatever their number. A row-value IN of a thousand
+        # pairs is a scan of the whole table instead.
+        wanted = sa.func.unnest(
+            sa.bindparam("dates", [d for d, _ in keys], type_=postgresql.ARRAY(sa.Date)),
+            sa.bindparam("kecamatans", [k for _, k in keys], type_=postgresql.ARRAY(sa.String)),
+        ).table_valued("birth_date", "kecamatan_code").render_derived()
         query = query.join(wanted, sa.and_(Person.birth_date == wanted.c.birth_date,
                                            Person.kecamatan_code == wanted.c.kecamatan_code))
-    else:  # SQLite has no column names for a VALUES list
+    else:  # SQLite has no arrays
         query = query.where(sa.tuple_(Person.birth_date, Person.kecamatan_code).in_(keys))
     pool: dict[tuple[date, str], list[dict]] = defaultdict(list)
     for row in session.execute(query).mappings():
