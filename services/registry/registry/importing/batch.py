@@ -44,7 +44,7 @@ def write(uow, registrations: list[Registration], actor) -> list[str]:
     """Register the checked rows as new persons; returns their ids in row order.
 
     The caller has made sure no NIK is registered already nor twice in the batch; a NIK that
-    someone registered since shows up as an IntegrityError from the persons INSERT.
+    someone registered since shows up as an IntegrityError from writing the persons.
     """
     if not registrations:
         return []
@@ -124,7 +124,7 @@ def _duplicate_flags(session, people: list[dict], at: datetime) -> list[dict]:
 
 
 def emit_all(uow, name: str, payloads: list[dict]) -> None:
-    """uow.emit for many events of one type: the same checked envelopes, one schema and one INSERT for all."""
+    """uow.emit for many events of one type: the same checked envelopes, one schema and one write for all."""
     event_type = contracts.lookup(f"{uow.source}.{name}")
     schema = event_type.schema()
     correlation_id = uow.correlation_id
