@@ -153,8 +153,23 @@ def run_child(url: str, job_id: str, trace: bool, profile: str | None) -> dict:
     return {
         "status": job["status"], "counts": job["counts"], "persons": persons, "events": events,
         "seconds": seconds, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu, "tracemalloc_peak": peak,
-        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux reports KiB
+        "maxrss": peak_rss(),
     }
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory, in bytes.
+
+    VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over exec from the parent, so a child
+    started by a parent that had just written a 300,000-row file would report the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
 def backends_cpu_seconds(session) -> float | None:
