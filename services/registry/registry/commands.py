@@ -73,7 +73,6 @@ def import_file(args, config) -> int:
     if not args.file.is_file():
         print(f"Berkas tidak ditemukan: {args.file}", file=sys.stderr)
         return 2
-    content = args.file.read_bytes()
     engine = make_engine(config["DATABASE_URL"])
     sessions = sessionmaker(engine, expire_on_commit=False)
     actor = {"user_id": args.user_id, "org_id": args.org_id, "name": "command line"}
@@ -82,7 +81,9 @@ def import_file(args, config) -> int:
     try:
         uow = UnitOfWork(sessions(), "registry")
         try:
-            job = imports.create_job(uow, args.file.name, content, args.mode, actor, args.area, declaration)
+            # Handed over open, not read: it is stored a part at a time, whatever its size.
+            with args.file.open("rb") as upload:
+                job = imports.create_job(uow, args.file.name, upload, args.mode, actor, args.area, declaration)
             uow.commit()
         finally:
             uow.close()
@@ -95,7 +96,6 @@ def import_file(args, config) -> int:
         return 2
 
     total = _count_rows(args.file)
-    del content
     owner = worker.worker_id()
     settings = worker.WorkerSettings.from_env()
     # Claimed like any worker would, so a running import-worker leaves it alone.

@@ -88,11 +88,14 @@ def add_consent(uow, person: Person, consent: dict, actor, before: list[str] | N
         recorded_by_org=org_id,
     )
     uow.session.add(row)
-    after = [p for p in PURPOSES if p in {*before, row.purpose}]
-    history.record(uow, person.id, "consent_recorded", {
-        "consent_id": [None, row.id], "purpose": [None, row.purpose], "consent_active": [before, after],
-    }, actor)
+    history.record(uow, person.id, "consent_recorded", recorded_changes(row.id, row.purpose, before), actor)
     return row
+
+
+def recorded_changes(consent_id: str, purpose: str, before: list[str]) -> dict:
+    """The history entry of a consent recorded when `before` were the active purposes."""
+    after = [p for p in PURPOSES if p in {*before, purpose}]
+    return {"consent_id": [None, consent_id], "purpose": [None, purpose], "consent_active": [before, after]}
 
 
 def record_consent(uow, person_id: str, data: dict, actor) -> dict:

@@ -3,9 +3,11 @@
 A job is created (file stored, status queued) after cheap checks of the upload (size, header,
 limits), claimed by one import worker (`python -m registry import-worker`, a process of its own) under
 a lease its heartbeat renews, and run:
-rows stream out of the stored file in batches; each good row goes through persons.register_person,
-so history, consent and events are exactly those of a registration through the API. A row whose
-NIK is already registered is skipped, which makes importing the same file twice harmless.
+rows stream out of the stored file in batches (BATCH_ROWS); each row is checked by the API's own
+check (persons.check_registration), and a batch's good rows are written together (importing.batch):
+the same records, history, consents, duplicate flags and events as registering them one by one
+through the API, in a few statements per batch. A row whose NIK is already registered is skipped,
+which makes importing the same file twice harmless.
 
 valid_rows commits per batch (a crash keeps the batches done; running again skips them);
 all_or_nothing keeps everything in one transaction and rolls it back if any row is refused.
@@ -29,12 +31,14 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from inklusi_platform.errors import Conflict, NotFound, ValidationFailed
 from inklusi_platform.pagination import clamp_limit, decode_cursor, page
 from inklusi_platform.regions import covers
 from inklusi_platform.unit_of_work import UnitOfWork
 from registry import history, persons
+from registry.importing import batch as batch_writes
 from registry.importing import consent
 from registry.importing.headers import FIELD_LABELS, HeaderMap, map_headers
 from registry.importing.leases import LeaseLost
@@ -44,12 +48,13 @@ from registry.importing.report import write_error_report_csv
 from registry.importing.rows import ADULT_AGE, MISSING_COLUMN, PersonDraft, RowError, parse_row
 from registry.models.imports import FILE_PART_BYTES, MODES, ImportFile, ImportJob, ImportRowError
 from registry.models.persons import Consent, Person, new_id, nik_index
-from registry.schemas import age_on
+from registry.schemas import RegistrationInput, age_on
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (".csv", ".xlsx")
-BATCH_ROWS = 200
+# Rows checked, then written together; a batch is also what a crash loses and a stop waits for.
+BATCH_ROWS = int(os.environ.get("IMPORT_BATCH_ROWS", "1000"))
 MAX_COLUMN = 200
 OUTSIDE_AREA = "Desa/kelurahan {code} di luar wilayah Anda."
 NO_CONSENT = "Persetujuan pendataan tidak diberikan ('Tidak'); baris ini tidak diimpor."
@@ -126,6 +131,9 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
     Refused before any work: an unknown mode or extension, an empty file, a file over a limit
     (see importing.limits), a header row lacking a required column, and a consent declaration
     that names no valid form or date. Only the header row is read.
+
+    `content` is the upload's bytes, or a seekable binary file: the command line's, stored a part
+    at a time so that a file of any size is never held whole.
     """
     user_id, org_id = history.actor_ids(actor)
     areas = persons.check_areas(areas)
@@ -138,31 +146,49 @@ def create_job(uow, filename, content, mode, actor, areas, consent_declaration=N
         errors["filename"] = ["Nama berkas wajib diisi."]
     elif os.path.splitext(name)[1].lower() not in EXTENSIONS:
         errors["filename"] = [f"Berkas '{name[:100]}' bukan .csv atau .xlsx."]
-    if not isinstance(content, (bytes, bytearray)):
+    source = io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
+    if not (isinstance(source, io.IOBase) and source.seekable()):
         errors["content"] = ["Isi berkas tidak terbaca."]
-    elif not content:
+    elif not source.seek(0, io.SEEK_END):
         errors["content"] = ["Berkas kosong."]
     declaration, declaration_errors = consent.declaration(consent_declaration, user_id, org_id)
     errors.update(declaration_errors)
     if not errors:
-        problems = check_upload(bytes(content), name, limits)
+        problems = check_upload(source, name, limits)
         if problems:
             errors["content"] = problems
     if errors:
         raise ValidationFailed("Berkas tidak bisa diimpor.", errors)
 
+    digest, size = _fingerprint(source)
     job = ImportJob(
-        id=new_id(), filename=name[:255], file_sha256=hashlib.sha256(content).hexdigest(), file_bytes=len(content),
+        id=new_id(), filename=name[:255], file_sha256=digest, file_bytes=size,
         mode=mode, status="queued", row_count=0, created_count=0, skipped_existing_count=0, error_count=0,
         warning_count=0, areas=areas, requested_by=user_id, requested_by_org=org_id, created_at=history.now(),
         consent_declaration=declaration, attempts=0,
     )
     uow.session.add(job)
     uow.session.flush()  # the job row first: the parts refer to it
-    for part, start in enumerate(range(0, len(content), FILE_PART_BYTES)):
-        uow.session.add(ImportFile(job_id=job.id, part=part, content=bytes(content[start:start + FILE_PART_BYTES])))
-    uow.session.flush()
+    for part in itertools.count():
+        data = source.read(FILE_PART_BYTES)
+        if not data:
+            break
+        stored = ImportFile(job_id=job.id, part=part, content=data)
+        uow.session.add(stored)
+        uow.session.flush()
+        uow.session.expunge(stored)  # one part in memory at a time
     return job_dict(job)
+
+
+def _fingerprint(source) -> tuple[str, int]:
+    """(SHA-256, size) of the file, read a part at a time; leaves it at its start."""
+    digest, size = hashlib.sha256(), 0
+    source.seek(0)
+    while data := source.read(FILE_PART_BYTES):
+        digest.update(data)
+        size += len(data)
+    source.seek(0)
+    return digest.hexdigest(), size
 
 
 def load_job(uow, job_id) -> ImportJob:
@@ -382,7 +408,36 @@ class _Run:
 
 def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
                  consent_rule: consent.ConsentRule) -> tuple[list, int, int]:
-    """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped)."""
+    """Register a batch's good rows; returns (problems as (row, column, message, level), created, skipped).
+
+    Each row is checked on its own, as the API checks a registration; the good ones are written
+    together (importing.batch).
+    """
+    problems, checked, skipped = _check_rows(uow, header_map, batch, today, areas, consent_rule)
+    try:
+        with uow.savepoint():
+            batch_writes.write(uow, [registration for *_, registration in checked], actor)
+        created = len(checked)
+    except IntegrityError:
+        if uow.session.get_bind().dialect.name == "sqlite":
+            raise  # one writer at a time there: not a race, a fault
+        # Someone registered one of these NIKs since our look-up: the rows one by one sort out which.
+        created, raced = _register_one_by_one(uow, checked, today, actor, problems, header_map)
+        skipped += raced
+    problems.sort(key=lambda e: e.row)
+    return [tuple(e) for e in problems], created, skipped
+
+
+Checked = tuple[int, PersonDraft, tuple[dict, str], batch_writes.Registration]
+
+
+def _check_rows(uow, header_map: HeaderMap, batch: list, today, areas,
+                consent_rule: consent.ConsentRule) -> tuple[list[RowError], list[Checked], int]:
+    """(problems, the rows to register, how many are registered already): every check, nothing written.
+
+    One look-up through the blind index finds the NIKs registered before; a NIK earlier in the
+    batch is the same person too.
+    """
     problems: list[RowError] = []
     drafts: list[tuple[int, PersonDraft, tuple[dict, str]]] = []
     for number, raw in batch:
@@ -403,27 +458,41 @@ def _import_rows(uow, header_map: HeaderMap, batch: list, today, areas, actor,
             drafts.append((number, draft, given))
 
     indexes = [nik_index(d.nik) for _, d, _ in drafts]
-    known = set(uow.session.scalars(sa.select(Person.nik).where(Person.nik_index.in_(indexes))))
-    created = skipped = 0
-    for number, draft, (given, source) in drafts:
-        # A NIK registered before, or earlier in this file, is the same person: nothing to add.
-        if draft.nik in known:
+    known = set(uow.session.scalars(sa.select(Person.nik_index).where(Person.nik_index.in_(indexes))))
+    schema = RegistrationInput()
+    checked: list[Checked] = []
+    skipped = 0
+    for (number, draft, given), index in zip(drafts, indexes, strict=True):
+        if index in known:
             skipped += 1
             continue
+        try:
+            values, checked_consent = persons.check_registration(registration(draft, today, given[0]), today,
+                                                                 schema)
+        except ValidationFailed as refused:
+            problems.extend(_row_errors(number, refused.details, header_map))
+            continue
+        known.add(index)
+        checked.append((number, draft, given, batch_writes.Registration(values, checked_consent, given[1], index)))
+    return problems, checked, skipped
+
+
+def _register_one_by_one(uow, drafts, today, actor, problems: list, header_map: HeaderMap) -> tuple[int, int]:
+    """register_person for each row, a NIK taken meanwhile counted as skipped; returns (created, skipped)."""
+    created = skipped = 0
+    for number, draft, (given, source), _ in drafts:
         try:
             person = persons.register_person(uow, registration(draft, today, given), actor)
         except ValidationFailed as refused:
             problems.extend(_row_errors(number, refused.details, header_map))
             continue
         except Conflict:
-            skipped += 1  # registered by someone else between our look-up and our write
+            skipped += 1
         else:
             created += 1
             uow.session.flush()
             uow.session.execute(sa.update(Consent).where(Consent.person_id == person["id"]).values(source=source))
-        known.add(draft.nik)
-    problems.sort(key=lambda e: e.row)
-    return [tuple(e) for e in problems], created, skipped
+    return created, skipped
 
 
 def registration(draft: PersonDraft, today, consent: dict) -> dict:

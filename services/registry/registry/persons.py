@@ -268,17 +268,7 @@ def register_person(uow, data, actor) -> dict:
     """A new person with their consent to be recorded; refused whole if anything is wrong."""
     user_id, _ = history.actor_ids(actor)
     today = history.today()
-    doc, schema_errors = load(_REGISTRATION, data)
-    values, rule_errors = check_person(doc, today, refused=schema_errors)
-    consent = doc.get("consent")
-    if consent is not None:
-        rule_errors.update(check_consent(consent, values.get("birth_date"), bool(values.get("guardian_name")),
-                                         today, prefix="consent."))
-        if consent.get("purpose") not in (None, "pendataan"):
-            rule_errors.setdefault("consent.purpose", []).append(
-                "Pendaftaran memerlukan persetujuan pendataan; tujuan lain dicatat sesudahnya.")
-    refuse(combine(schema_errors, rule_errors))
-
+    values, consent = check_registration(data, today)
     at = history.now()
     person = Person(id=new_id(), **values, version=1, status="active", created_at=at, updated_at=at,
                     created_by=user_id)
@@ -291,18 +281,43 @@ def register_person(uow, data, actor) -> dict:
         refuse_known_nik(uow, values["nik"])
         raise Conflict("NIK sudah terdaftar", {})  # its holder was gone again by the time we looked
     counts.person_added(uow.session, person)
-    history.record(uow, person.id, "created", {
-        FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)
-    }, actor, at=at)
+    history.record(uow, person.id, "created", created_changes(values), actor, at=at)
     recorded = consents.add_consent(uow, person, consent, actor, before=[])
     flagged = flag_likely_duplicates(uow, person)
-    uow.emit("person_registered", {
-        "person_id": person.id, "kecamatan_code": person.kecamatan_code, "desa_code": person.desa_code,
-        "categories": list(person.categories),
-    })
+    uow.emit("person_registered", registered_payload(person))
     result = person_dict(person, [recorded.purpose], today)
     result["likely_duplicates"] = flagged
     return result
+
+
+def check_registration(data, today: date, schema: RegistrationInput | None = None) -> tuple[dict, dict]:
+    """(column values, consent) of a new person, or ValidationFailed naming every problem at once.
+
+    The one check of a registration, for the API and the batch import alike.
+    """
+    doc, schema_errors = load(schema or _REGISTRATION, data)
+    values, rule_errors = check_person(doc, today, refused=schema_errors)
+    consent = doc.get("consent")
+    if consent is not None:
+        rule_errors.update(check_consent(consent, values.get("birth_date"), bool(values.get("guardian_name")),
+                                         today, prefix="consent."))
+        if consent.get("purpose") not in (None, "pendataan"):
+            rule_errors.setdefault("consent.purpose", []).append(
+                "Pendaftaran memerlukan persetujuan pendataan; tujuan lain dicatat sesudahnya.")
+    refuse(combine(schema_errors, rule_errors))
+    return values, consent
+
+
+def created_changes(values: dict) -> dict:
+    """The history entry of a new record: each field given, as [None, value]."""
+    return {FIELD_NAMES[column]: [None, value] for column, value in values.items() if value not in (None, [], False)}
+
+
+def registered_payload(person) -> dict:
+    """person_registered's payload, from a Person or a row of column values."""
+    get = person.get if isinstance(person, dict) else lambda name: getattr(person, name)
+    return {"person_id": get("id"), "kecamatan_code": get("kecamatan_code"), "desa_code": get("desa_code"),
+            "categories": list(get("categories"))}
 
 
 def _insert(session):

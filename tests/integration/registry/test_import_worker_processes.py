@@ -22,7 +22,9 @@ from tests.support.fieldsheet import sheet
 from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
-ROWS = 1000
+# Enough rows in small batches that the job outlasts two leases even on a fast machine.
+ROWS = 9999
+BATCH_ROWS = 100
 LEASE_SECONDS = 2
 
 
@@ -41,11 +43,12 @@ def test_a_live_job_is_left_alone_and_a_killed_workers_job_is_taken_over(pg_data
             return session.get(ImportJob, job_id)
 
     env = dict(os.environ, REGISTRY_DATABASE_URL=url, DATA_DIR=str(tmp_path), LOG_LEVEL="WARNING",
-               IMPORT_LEASE_SECONDS=str(LEASE_SECONDS), IMPORT_HEARTBEAT_SECONDS="0.5", IMPORT_POLL_SECONDS="0.2")
+               IMPORT_LEASE_SECONDS=str(LEASE_SECONDS), IMPORT_HEARTBEAT_SECONDS="0.5", IMPORT_POLL_SECONDS="0.2",
+               IMPORT_BATCH_ROWS=str(BATCH_ROWS))
     workers = [subprocess.Popen([sys.executable, "-m", "registry", "import-worker"], env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
     try:
-        wait_for(lambda: job().row_count >= 200, timeout=120, message="the first batch")
+        wait_for(lambda: job().row_count >= 2 * BATCH_ROWS, timeout=120, message="the first batches")
         owner = job().lease_owner
         time.sleep(2 * LEASE_SECONDS)  # alive past two leases: still the same worker's, claimed once
         current = job()

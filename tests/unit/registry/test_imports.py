@@ -34,6 +34,12 @@ def fixed_today(monkeypatch):
     monkeypatch.setattr(history, "today", lambda: TODAY)
 
 
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    # Files of a few hundred rows then span several batches, as real files span many.
+    monkeypatch.setattr(imports, "BATCH_ROWS", 200)
+
+
 def nik_for(born: date, sex: str, serial: int, kecamatan: str) -> str:
     day = born.day + (40 if sex == "P" else 0)
     return f"{kecamatan.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
@@ -361,23 +367,23 @@ def test_a_finished_job_is_not_run_again(registry_sessions, fresh_uow, actor):
 def test_a_crash_mid_import_fails_the_job_and_keeps_committed_batches(registry_sessions, fresh_uow, actor,
                                                                       monkeypatch, caplog):
     rows = [good_row(i) for i in range(450)]
-    real = imports.persons.register_person
+    real = imports.batch_writes.write
     calls = {"n": 0}
 
-    def flaky(uow, data, who):
+    def flaky(uow, registrations, who):
         calls["n"] += 1
-        if calls["n"] == 250:
-            raise RuntimeError(f"database went away while writing {data['nik']}")
-        return real(uow, data, who)
+        if calls["n"] == 2:
+            raise RuntimeError(f"database went away while writing {registrations[0].values['nik']}")
+        return real(uow, registrations, who)
 
-    monkeypatch.setattr(imports.persons, "register_person", flaky)
+    monkeypatch.setattr(imports.batch_writes, "write", flaky)
     job = run(registry_sessions, fresh_uow, actor, to_csv(rows))
     assert job["status"] == "failed" and "kesalahan sistem" in job["failure_reason"]
     assert job["counts"] == {"rows": 200, "created": 200, "skipped_existing": 0, "errors": 0, "warnings": 0}
     assert count(registry_sessions, Person) == 200  # the first batch; nothing of the broken one
     assert rows[0]["NIK"] not in caplog.text and "RuntimeError" in caplog.text  # no NIK in the log
 
-    monkeypatch.setattr(imports.persons, "register_person", real)
+    monkeypatch.setattr(imports.batch_writes, "write", real)
     again = run(registry_sessions, fresh_uow, actor, to_csv(rows))
     assert again["counts"] == {"rows": 450, "created": 250, "skipped_existing": 200, "errors": 0, "warnings": 0}
 
@@ -411,16 +417,16 @@ def test_when_not_even_the_failure_can_be_written_the_error_quotes_no_row(regist
 
 
 def test_a_crash_in_all_or_nothing_keeps_nothing(registry_sessions, fresh_uow, actor, monkeypatch):
-    real = imports.persons.register_person
+    real = imports.batch_writes.write
     calls = {"n": 0}
 
-    def flaky(uow, data, who):
+    def flaky(uow, registrations, who):
         calls["n"] += 1
-        if calls["n"] == 250:
+        if calls["n"] == 2:
             raise RuntimeError("boom")
-        return real(uow, data, who)
+        return real(uow, registrations, who)
 
-    monkeypatch.setattr(imports.persons, "register_person", flaky)
+    monkeypatch.setattr(imports.batch_writes, "write", flaky)
     job = run(registry_sessions, fresh_uow, actor, to_csv([good_row(i) for i in range(450)]),
               mode="all_or_nothing")
     assert job["status"] == "failed" and job["counts"]["created"] == 0

@@ -135,22 +135,36 @@ def _values(book: Workbook, cells: list[RawCell], strings: PackedStrings, width:
     return values
 
 
-def check_upload(content: bytes, filename: str, limits: Limits) -> list[str]:
+def check_upload(content: bytes | IO[bytes], filename: str, limits: Limits) -> list[str]:
     """What makes the upload unimportable, found cheaply: size, line count, zip directory, header row.
 
+    `content` is the bytes, or a seekable binary file (left at its start), read a block at a time.
     Reads the header only. Whatever can be counted only by reading everything (the rows of an
     XLSX, shared strings a file does not announce) is checked by the import worker before it
     registers anything.
     """
+    source = io.BytesIO(content) if isinstance(content, (bytes, bytearray)) else content
     try:
-        limits.check_bytes(len(content))
+        limits.check_bytes(source.seek(0, io.SEEK_END))
+        source.seek(0)
         if os.path.splitext(filename)[1].lower() in (".csv", ".txt"):
-            lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
-            limits.check_rows(lines - 1)
-        with Sheet(io.BytesIO(content), filename, limits) as sheet:
+            limits.check_rows(_line_count(source) - 1)
+            source.seek(0)
+        with Sheet(source, filename, limits) as sheet:
             return map_headers(sheet.headers).problems()
     except SpreadsheetError as problem:
         return [str(problem)]
+    finally:
+        source.seek(0)
+
+
+def _line_count(source: IO[bytes]) -> int:
+    """Lines in the file, a last one without its newline included."""
+    lines, last = 0, b"\n"
+    while block := source.read(_SAMPLE_BYTES * 16):
+        lines += block.count(b"\n")
+        last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
 
 
 def check_whole_file(source: IO[bytes], filename: str, limits: Limits) -> None:

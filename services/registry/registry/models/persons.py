@@ -60,6 +60,8 @@ class Person(Base):
         sa.Index("ix_persons_kecamatan_code", "kecamatan_code"),
         sa.Index("ix_persons_desa_code", "desa_code"),
         sa.Index("ix_persons_birth_date", "birth_date"),
+        # Likely duplicates share both (duplicates.py); an import batch looks up a thousand pairs at once.
+        sa.Index("ix_persons_birth_date_kecamatan", "birth_date", "kecamatan_code"),
         sa.Index("ix_persons_status", "status"),
         # Lists are ordered and paged by (name, id), mostly inside one kecamatan or desa.
         sa.Index("ix_persons_name_id", "name", "id"),
