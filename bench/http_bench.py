@@ -95,6 +95,8 @@ def main():
     parser.add_argument("--writes", type=int, default=600)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default=os.environ.get("TEST_DB_PREFIX", "bench"))
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy gateway and registry during the read by id (stacks in the log folder)")
     args = parser.parse_args()
 
     databases = {name: f"{args.prefix}_http_{name}" for name in ("gateway", "registry")}
@@ -156,9 +158,16 @@ def main():
         rows = []
         rows.append(("bare nameko @http GET (c32)", wrk(f"http://{BARE}/v1/persons/{ids[0]}", 32, args.seconds)))
         rows.append(("GET /health/live (c64)", wrk(f"{base}/health/live", 64, args.seconds)))
+        rows.append(("GET /health (c16)", wrk(f"{base}/health", 16, args.seconds)))
         rows.append(("GET /health (c64)", wrk(f"{base}/health", 64, args.seconds)))
+        spies = [subprocess.Popen(["py-spy", "record", "-p", str(p.pid), "-d", str(args.seconds), "-f", "raw",
+                                   "-o", str(data_dir / f"{name}-read.txt")], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+                 for name, p in processes if args.profile and name in ("gateway", "registry")]
         rows.append(("GET /v1/persons/{id} (c32)", wrk(f"{base}/v1/persons/{ids[len(ids) // 2]}", 32,
                                                        args.seconds, token)))
+        for spy in spies:
+            spy.wait()
         rows.append(("GET /v1/persons?limit=50 (c32)", wrk(f"{base}/v1/persons?kecamatan_code=35.07.25&limit=50",
                                                            32, args.seconds, token)))
         rows.append(("POST /v1/persons (c16)", post_writes(base, headers, args.persons + 1, args.writes, 16)))
