@@ -160,17 +160,22 @@ def main():
         rows.append(("GET /health/live (c64)", wrk(f"{base}/health/live", 64, args.seconds)))
         rows.append(("GET /health (c16)", wrk(f"{base}/health", 16, args.seconds)))
         rows.append(("GET /health (c64)", wrk(f"{base}/health", 64, args.seconds)))
-        spies = [subprocess.Popen(["py-spy", "record", "-p", str(p.pid), "-d", str(args.seconds), "-f", "raw",
-                                   "-o", str(data_dir / f"{name}-read.txt")], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-                 for name, p in processes if args.profile and name in ("gateway", "registry")]
-        rows.append(("GET /v1/persons/{id} (c32)", wrk(f"{base}/v1/persons/{ids[len(ids) // 2]}", 32,
-                                                       args.seconds, token)))
-        for spy in spies:
-            spy.wait()
-        rows.append(("GET /v1/persons?limit=50 (c32)", wrk(f"{base}/v1/persons?kecamatan_code=35.07.25&limit=50",
-                                                           32, args.seconds, token)))
-        rows.append(("POST /v1/persons (c16)", post_writes(base, headers, args.persons + 1, args.writes, 16)))
+        def spied(what: str, run):
+            spies = [subprocess.Popen(["py-spy", "record", "-p", str(p.pid), "-d", str(args.seconds), "-f", "raw",
+                                       "-o", str(data_dir / f"{name}-{what}.txt")], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+                     for name, p in processes if args.profile and name in ("gateway", "registry")]
+            result = run()
+            for spy in spies:
+                spy.wait()
+            return result
+
+        rows.append(("GET /v1/persons/{id} (c32)", spied("read", lambda: wrk(
+            f"{base}/v1/persons/{ids[len(ids) // 2]}", 32, args.seconds, token))))
+        rows.append(("GET /v1/persons?limit=50 (c32)", spied("list", lambda: wrk(
+            f"{base}/v1/persons?kecamatan_code=35.07.25&limit=50", 32, args.seconds, token))))
+        rows.append(("POST /v1/persons (c16)", spied("write", lambda: post_writes(
+            base, headers, args.persons + 1, args.writes, 16))))
 
         bare = rows[0][1]["rps"]
         print(f"{'path':36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}")
