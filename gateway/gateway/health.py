@@ -63,3 +63,25 @@ class SuiteHealth(DependencyProvider):
             else:
                 known[name] = report
         return known
+
+
+def report_of(container) -> tuple[int, dict]:
+    """GET /health from the container's own background state."""
+    from inklusi_platform.service import Readiness
+
+    own = next(d for d in container.dependencies if isinstance(d, Readiness)).report()
+    suite = next(d for d in container.dependencies if isinstance(d, SuiteHealth))
+    return suite_health(own, suite.services())
+
+
+LIVE = (200, {"status": "up"})
+
+
+def answer_inline(container, path: str) -> tuple[int, dict] | None:
+    """The health routes answered by the web server itself, without a worker: they touch nothing a
+    worker would give them, and a liveness check must not queue behind a full worker pool."""
+    if path == "/health/live":
+        return LIVE
+    if path == "/health":
+        return report_of(container)
+    return None
