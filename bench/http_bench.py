@@ -95,6 +95,7 @@ def main():
     parser.add_argument("--writes", type=int, default=600)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default=os.environ.get("TEST_DB_PREFIX", "bench"))
+    parser.add_argument("--only", help="comma-separated path names to run (health, read, list, write)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy gateway and registry during the read by id (stacks in the log folder)")
     args = parser.parse_args()
@@ -157,9 +158,11 @@ def main():
 
         rows = []
         rows.append(("bare nameko @http GET (c32)", wrk(f"http://{BARE}/v1/persons/{ids[0]}", 32, args.seconds)))
-        rows.append(("GET /health/live (c64)", wrk(f"{base}/health/live", 64, args.seconds)))
-        rows.append(("GET /health (c16)", wrk(f"{base}/health", 16, args.seconds)))
-        rows.append(("GET /health (c64)", wrk(f"{base}/health", 64, args.seconds)))
+        only = set(args.only.split(",")) if args.only else {"health", "read", "list", "write"}
+        if "health" in only:
+            rows.append(("GET /health/live (c64)", wrk(f"{base}/health/live", 64, args.seconds)))
+            rows.append(("GET /health (c16)", wrk(f"{base}/health", 16, args.seconds)))
+            rows.append(("GET /health (c64)", wrk(f"{base}/health", 64, args.seconds)))
         def spied(what: str, run):
             spies = [subprocess.Popen(["py-spy", "record", "-p", str(p.pid), "-d", str(args.seconds), "-f", "raw",
                                        "-o", str(data_dir / f"{name}-{what}.txt")], stdout=subprocess.DEVNULL,
@@ -170,12 +173,15 @@ def main():
                 spy.wait()
             return result
 
-        rows.append(("GET /v1/persons/{id} (c32)", spied("read", lambda: wrk(
-            f"{base}/v1/persons/{ids[len(ids) // 2]}", 32, args.seconds, token))))
-        rows.append(("GET /v1/persons?limit=50 (c32)", spied("list", lambda: wrk(
-            f"{base}/v1/persons?kecamatan_code=35.07.25&limit=50", 32, args.seconds, token))))
-        rows.append(("POST /v1/persons (c16)", spied("write", lambda: post_writes(
-            base, headers, args.persons + 1, args.writes, 16))))
+        if "read" in only:
+            rows.append(("GET /v1/persons/{id} (c32)", spied("read", lambda: wrk(
+                f"{base}/v1/persons/{ids[len(ids) // 2]}", 32, args.seconds, token))))
+        if "list" in only:
+            rows.append(("GET /v1/persons?limit=50 (c32)", spied("list", lambda: wrk(
+                f"{base}/v1/persons?kecamatan_code=35.07.25&limit=50", 32, args.seconds, token))))
+        if "write" in only:
+            rows.append(("POST /v1/persons (c16)", spied("write", lambda: post_writes(
+                base, headers, args.persons + 1, args.writes, 16))))
 
         bare = rows[0][1]["rps"]
         print(f"{'path':36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}")

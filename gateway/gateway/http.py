@@ -8,6 +8,7 @@ import re
 import time
 from functools import partial
 
+import eventlet
 from eventlet.event import Event
 from marshmallow import ValidationError
 from nameko.exceptions import UnknownService
@@ -106,6 +107,9 @@ class GatewayWsgiApp:
                                                                                request.path)):
                 route = request.path
                 response = json_response(inline[1], status=inline[0])
+                # Nothing above waited on I/O: let other connections' requests go first, or one busy
+                # keep-alive connection would be answered again and again while the rest wait.
+                eventlet.sleep(0)
             else:
                 adapter = self.url_map.bind_to_environ(environ)
                 rule, values = adapter.match(return_rule=True)
