@@ -43,9 +43,12 @@ BARE_SERVICE = textwrap.dedent("""
 
 
 def person(serial: int) -> dict:
-    # Lawang region code, a woman born 12-03-1990, a serial of its own.
+    # Lawang region code, a woman, a birth date and serial of her own (the same birth date for everyone
+    # would make every registration a likely duplicate of all the others).
+    day, month, year = serial % 28 + 1, (serial // 28) % 12 + 1, 1960 + (serial // 336) % 40
     return {
-        "nik": f"350725520390{serial:04d}", "name": f"Peserta Bench {serial}", "birth_date": "1990-03-12",
+        "nik": f"350725{day + 40:02d}{month:02d}{year % 100:02d}{serial % 10000:04d}",
+        "name": f"Peserta Bench {serial}", "birth_date": f"{year}-{month:02d}-{day:02d}",
         "sex": "P", "desa_code": LAWANG_DESA, "phone": "0812-3456-7890",
         "disability": {"categories": ["fisik"], "functional_limitations": ["berjalan jauh"],
                        "assistive_devices": ["kruk"], "diagnosis": "pascapolio"},
