@@ -4,7 +4,6 @@ import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inklusi_platform import contracts
@@ -12,10 +11,14 @@ from inklusi_platform.context import current_correlation_id
 from inklusi_platform.tables import outbox, processed_events
 
 # Statements built once: SQLAlchemy then finds their compiled form by identity, where a statement
-# built per call with .values() costs a cache-key walk (and a compile for each new shape).
+# built per call with .values() costs a cache-key walk. The claim is text because SQLAlchemy cannot
+# cache an INSERT with ON CONFLICT (it compiled it afresh for every event); both PostgreSQL and SQLite
+# read it alike.
 _OUTBOX_INSERT = sa.insert(outbox)
-_CLAIMS = {"postgresql": postgresql.insert(processed_events).on_conflict_do_nothing(),
-           "sqlite": sqlite.insert(processed_events).on_conflict_do_nothing()}
+_CLAIM = sa.text(
+    "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES (:consumer, :event_id, :processed_at) "
+    "ON CONFLICT DO NOTHING"
+).bindparams(sa.bindparam("processed_at", type_=processed_events.c.processed_at.type))
 
 
 class UnitOfWork:
@@ -78,9 +81,8 @@ class UnitOfWork:
         One statement in the handler's own transaction, where a look-up in a session of its own cost
         a second connection and round trip per event.
         """
-        claim = _CLAIMS[self.session.get_bind().dialect.name]
         return bool(self.session.execute(
-            claim, {"consumer": consumer, "event_id": event_id, "processed_at": datetime.now(UTC)}).rowcount)
+            _CLAIM, {"consumer": consumer, "event_id": event_id, "processed_at": datetime.now(UTC)}).rowcount)
 
     def commit(self) -> None:
         self.session.commit()

@@ -137,3 +137,18 @@ def test_processed_marker_is_transactional(sessions):
     uow.commit()
     with sessions() as session:
         assert already_processed(session, "q", "e1")
+
+
+def test_an_event_is_claimed_once_per_consumer_and_a_rolled_back_claim_is_no_claim(sessions):
+    first = UnitOfWork(sessions(), "notify")
+    assert first.claim_event("q", "e1")
+    first.commit()
+    again = UnitOfWork(sessions(), "notify")
+    assert not again.claim_event("q", "e1")
+    assert again.claim_event("other-q", "e1")  # another consumer handles it on its own
+    again.rollback()
+    with sessions() as session:
+        assert not already_processed(session, "other-q", "e1")
+    retried = UnitOfWork(sessions(), "notify")
+    assert retried.claim_event("other-q", "e1")
+    retried.commit()
