@@ -17,6 +17,9 @@ import inklusi_platform.green  # noqa: F401  (first: monkey-patches before socke
 import argparse
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -56,12 +59,12 @@ class Sink(ServiceBase):
         HANDLED[event.event_id] = time.time()
 
 
-def wait_until(condition, timeout: float):
+def wait_until(condition, timeout: float, interval: float = 0.01):
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise SystemExit("timed out")
-        eventlet.sleep(0.01)
+        eventlet.sleep(interval)
 
 
 def main():
@@ -71,7 +74,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default=os.environ.get("TEST_DB_PREFIX", "bench"))
+    parser.add_argument("--replicas", type=int, default=2,
+                        help="consumer processes sharing the queue in the last measurement (0: skip it)")
+    parser.add_argument("--serve", nargs=2, metavar=("AMQP_URI", "DATABASE_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return serve_consumer(*args.serve)
 
     database = f"{args.prefix}_events_bench"
     admin = sa.create_engine(f"{args.server}/postgres", isolation_level="AUTOCOMMIT")
@@ -133,6 +141,34 @@ def main():
         offered = len(sent) / (time.perf_counter() - began)
         wait_until(lambda: len(HANDLED) >= len(sent), 120)
         latencies = sorted((HANDLED[e] - sent[e]) * 1000 for e in sent)
+        container.stop()
+
+        # 4. The same consumer in `--replicas` processes of its own, sharing the queue (competing
+        # consumers), the relay in this one: how the consumer side scales out.
+        replicas_rate = None
+        if args.replicas:
+            def handled() -> int:
+                with engine.connect() as connection:
+                    return connection.execute(sa.text("SELECT count(*) FROM processed_events")).scalar()
+
+            replicas = [subprocess.Popen([sys.executable, __file__, "--serve", amqp, url])
+                        for _ in range(args.replicas)]
+            try:
+                eventlet.sleep(3)  # started and consuming
+                before = handled()
+                uow = UnitOfWork(sessions(), "benchsrc")
+                for n in range(args.events):
+                    uow.emit("pinged", {"n": n})
+                uow.commit()
+                uow.close()
+                started = time.perf_counter()
+                relay.wake()
+                wait_until(lambda: handled() - before >= args.events, 300, interval=0.25)
+                replicas_rate = args.events / (time.perf_counter() - started)
+            finally:
+                for replica in replicas:
+                    replica.terminate()
+                    replica.wait()
         relay.stop()
         runner.wait()
 
@@ -140,14 +176,26 @@ def main():
         print(f"relay + consumer, sustained: {sustained:,.0f} events/s ({args.events} in the outbox)")
         print(f"end to end at {offered:,.0f}/s offered: p50 {latencies[len(latencies) // 2]:.1f} ms, "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.1f} ms, max {latencies[-1]:.1f} ms")
+        if replicas_rate is not None:
+            print(f"relay + {args.replicas} consumer processes: {replicas_rate:,.0f} events/s "
+                  f"({args.events} in the outbox)")
         print(f"(at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, MAX_WORKERS={config['max_workers']})")
     finally:
-        container.stop()
+        container.stop()  # a no-op when measurement 4 stopped it already
         publisher.close()
         requests.delete(f"{API}/vhosts/{vhost}")
         engine.dispose()
         with admin.connect() as connection:
             connection.execute(sa.text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+
+
+def serve_consumer(amqp: str, url: str) -> None:
+    """One consumer process for measurement 4: runs until terminated."""
+    container = ServiceContainer(Sink, {"AMQP_URI": amqp, "DATABASE_URL": url, "SERIALIZER": "json",
+                                        "DATA_DIR": "/tmp", "max_workers": int(os.environ.get("MAX_WORKERS", "10"))})
+    container.start()
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # a measurement: nothing to finish
+    container.wait()
 
 
 if __name__ == "__main__":
