@@ -10,6 +10,8 @@ import time
 from eventlet import GreenPile
 from nameko.extensions import DependencyProvider
 
+from inklusi_platform.service import Readiness
+
 SERVICES = ("registry", "training", "funding", "notify")
 PROBE_SECONDS = 1.0
 PROBE_TIMEOUT_SECONDS = 3
@@ -67,8 +69,6 @@ class SuiteHealth(DependencyProvider):
 
 def report_of(container) -> tuple[int, dict]:
     """GET /health from the container's own background state."""
-    from inklusi_platform.service import Readiness
-
     own = next(d for d in container.dependencies if isinstance(d, Readiness)).report()
     suite = next(d for d in container.dependencies if isinstance(d, SuiteHealth))
     return suite_health(own, suite.services())
