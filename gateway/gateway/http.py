@@ -8,6 +8,7 @@ import re
 import time
 from functools import partial
 
+import eventlet
 from eventlet.event import Event
 from marshmallow import ValidationError
 from nameko.exceptions import UnknownService
@@ -16,6 +17,8 @@ from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
+from gateway import health
+from gateway.bodies import json_response
 from gateway.clients import ServiceTimeout
 from gateway.language import http_detail, translate_problem
 from gateway.problems import HttpProblem, problem_response
@@ -100,6 +103,13 @@ class GatewayWsgiApp:
         try:
             if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
                 response = self.preflight(request)
+            elif request.method == "GET" and (inline := health.answer_inline(self.server.container,
+                                                                               request.path)):
+                route = request.path
+                response = json_response(inline[1], status=inline[0])
+                # Nothing above waited on I/O: let other connections' requests go first, or one busy
+                # keep-alive connection would be answered again and again while the rest wait.
+                eventlet.sleep(0)
             else:
                 adapter = self.url_map.bind_to_environ(environ)
                 rule, values = adapter.match(return_rule=True)

@@ -3,6 +3,7 @@ from gateway.access.etags import etag_for, if_match_ok
 from gateway.access.masking import mask_person
 from gateway.bodies import json_response
 from gateway.problems import HttpProblem
+from gateway.schemas import shared
 from gateway.schemas.registry import PersonOut
 
 
@@ -13,7 +14,7 @@ def etag_of(record: dict) -> str:
 
 def person_view(person: dict, caller) -> dict:
     masked = mask_person(person, caller.permissions, show_contact=caller.can("persons:read_contact"))
-    return PersonOut().dump(masked)
+    return shared(PersonOut).dump(masked)
 
 
 def record_response(view: dict, record: dict, status: int = 200, headers: dict | None = None):

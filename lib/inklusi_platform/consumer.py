@@ -2,8 +2,8 @@
 
 nameko's own event_handler acks a message whose handler raised and throws it away. This one:
 - checks the envelope and the payload against the catalogue (a malformed event is dead-lettered at once);
-- skips an event this consumer already handled, and records a handled one in the same transaction
-  as the handler's effects;
+- records the event as handled in the handler's own transaction, before the handler runs (one
+  INSERT ... ON CONFLICT DO NOTHING), and skips the handler for an event already recorded;
 - sends a failed event to a retry queue, and after EVENT_MAX_ATTEMPTS to the service's DLQ with the
   error attached; only then is the original acked.
 """
@@ -30,6 +30,13 @@ ATTEMPTS_HEADER = "x-inklusi-attempts"
 ERROR_HEADER = "x-inklusi-error"
 QUEUE_HEADER = "x-inklusi-queue"
 FAILED_AT_HEADER = "x-inklusi-failed-at"
+
+
+ALREADY_HANDLED = object()  # a worker's result when its event was handled before
+
+
+class ClaimFailed(Exception):
+    """The event could not be recorded as handled (the database is away); it goes back to its queue."""
 
 
 def attempts_of(message) -> int:
@@ -80,18 +87,6 @@ class EventConsumer(EventHandler):
         except (ValidationError, contracts.UnknownEventType) as exc:
             self._dead_letter_or_retry(message, f"invalid event: {type(exc).__name__}: {exc}", permanent=True)
             return
-        try:
-            duplicate = self.database.already_processed(self.queue.name, event.event_id)
-        except Exception:
-            log.exception("cannot check whether event was handled; requeueing", extra=self._log_extra(event))
-            time.sleep(1)  # the database is down: slow the redelivery loop down rather than spin
-            self.queue_consumer.requeue_message(message)
-            return
-        if duplicate:
-            log.info("event already handled; acknowledged without effect", extra=self._log_extra(event))
-            self.queue_consumer.ack_message(message)
-            return
-
         context_data = self.unpack_message_headers(message)
         context_data[CORRELATION_KEY] = event.correlation_id or context_data.get(CORRELATION_KEY)
         try:
@@ -105,15 +100,29 @@ class EventConsumer(EventHandler):
     def undecodable(self, _queue_consumer, message, exc):
         self._dead_letter_or_retry(message, f"invalid event: body is not JSON: {exc}", permanent=True)
 
+    def once_per_event(self, uow, method, event):
+        """Runs as the worker's method (Database.worker_setup puts it there): claim, then handle."""
+        try:
+            fresh = uow.claim_event(self.queue.name, event.event_id)
+        except Exception as exc:
+            raise ClaimFailed(f"{type(exc).__name__}") from exc
+        if not fresh:
+            return ALREADY_HANDLED
+        return method(event)
+
     def handle_result(self, message, event, worker_ctx, result=None, exc_info=None):
-        if exc_info is None:
-            try:
-                self.database.units[worker_ctx].mark_processed(self.queue.name, event.event_id)
-            except Exception as exc:
-                exc_info = (type(exc), exc, exc.__traceback__)
         exc_info = finish_unit_of_work(worker_ctx, exc_info)
         if exc_info is None:
+            if result is ALREADY_HANDLED:
+                log.info("event already handled; acknowledged without effect", extra=self._log_extra(event))
             self.queue_consumer.ack_message(message)
+        elif isinstance(exc_info[1], ClaimFailed):
+            # The database is away: not the event's fault, so no attempt is counted; slow the
+            # redelivery loop down rather than spin.
+            log.warning("cannot record the event as handled (%s); requeueing", exc_info[1],
+                        extra=self._log_extra(event))
+            time.sleep(1)
+            self.queue_consumer.requeue_message(message)
         else:
             self._dead_letter_or_retry(message, f"{exc_info[0].__name__}: {exc_info[1]}")
         return result, exc_info

@@ -20,7 +20,7 @@ from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import Unavailable
 from inklusi_platform.outbox import OutboxRelay
 from inklusi_platform.publishing import ConfirmedPublisher
-from inklusi_platform.unit_of_work import UnitOfWork, already_processed
+from inklusi_platform.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -143,6 +143,12 @@ class Database(DependencyProvider):
             name = worker_ctx.entrypoint.method_name
             method = getattr(worker_ctx.service, name)
             setattr(worker_ctx.service, name, functools.partial(self._once, uow, key, name, method))
+        # The platform's event consumer claims the event in the handler's own transaction (consumer.py).
+        once_per_event = getattr(worker_ctx.entrypoint, "once_per_event", None)
+        if once_per_event is not None and uow is not None:
+            name = worker_ctx.entrypoint.method_name
+            method = getattr(worker_ctx.service, name)
+            setattr(worker_ctx.service, name, functools.partial(once_per_event, uow, method))
 
     def _once(self, uow, key, name, method, *args, **kwargs):
         if not self._keeps_outcomes():
@@ -180,10 +186,6 @@ class Database(DependencyProvider):
         if uow.emitted and self.relay is not None:
             self.relay.wake()
         return None
-
-    def already_processed(self, consumer: str, event_id: str) -> bool:
-        with self.sessions() as session:
-            return already_processed(session, consumer, event_id)
 
     def worker_teardown(self, worker_ctx):
         uow = self.units.pop(worker_ctx, None)

@@ -13,13 +13,13 @@ from nameko import timer as nameko_timer
 from inklusi_platform import rpc_deadline
 from inklusi_platform.database import finish_unit_of_work
 from inklusi_platform.errors import EXPECTED, Unavailable
-from inklusi_platform.rpc_transport import FastFailPublisher, QueueConsumer
+from inklusi_platform.rpc_transport import QueueConsumer, ReplyPublisher
 
 log = logging.getLogger(__name__)
 
 
 class Responder(nameko_rpc.Responder):
-    publisher_cls = FastFailPublisher
+    publisher_cls = ReplyPublisher
 
 
 class RpcConsumer(nameko_rpc.RpcConsumer):
@@ -89,6 +89,18 @@ class Timer(nameko_timer.Timer):
     def handle_result(self, worker_ctx, result, exc_info):
         exc_info = finish_unit_of_work(worker_ctx, exc_info)
         return super().handle_result(worker_ctx, result, exc_info)
+
+    def stop_taking_work(self):
+        # On shutdown (inklusi_platform.shutdown) a timer fires no more; a frequent one (the gateway's
+        # health probe) would otherwise keep work in hand until the grace ran out.
+        if not self.should_stop.ready():
+            self.should_stop.send(True)
+
+    def stop(self):
+        if not self.should_stop.ready():
+            self.should_stop.send(True)
+        if self.gt is not None:
+            self.gt.wait()
 
 
 timer = Timer.decorator

@@ -19,6 +19,9 @@ class EnvelopeSchema(Schema):
     payload = fields.Dict(required=True)
 
 
+_ENVELOPE = EnvelopeSchema()  # built once: building one per event deep-copies its fields
+
+
 @dataclass(frozen=True)
 class Event:
     """An event as a consumer sees it: envelope checked, payload loaded by its schema."""
@@ -52,4 +55,4 @@ def read_envelope(body) -> dict:
     """Check an incoming body's envelope; raises marshmallow.ValidationError."""
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["event body is not a JSON object"]})
-    return EnvelopeSchema().load(body)
+    return _ENVELOPE.load(body)

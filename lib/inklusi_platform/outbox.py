@@ -1,11 +1,11 @@
-"""The outbox relay: publishes committed events in order, with publisher confirms, and marks them sent."""
+"""The outbox relay: publishes committed events in order, in batches confirmed by the broker, and marks them sent."""
 import logging
 import threading
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from inklusi_platform.publishing import ConfirmedPublisher, events_exchange
+from inklusi_platform.publishing import BatchNotConfirmed, ConfirmedPublisher, Outgoing, events_exchange
 from inklusi_platform.tables import outbox
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,14 @@ class OutboxRelay:
         self._running = False
 
     def publish_pending(self) -> int:
-        """Publish one batch in id order. Stops at the first failure, so no event overtakes another.
+        """Publish one batch in id order, wait for the broker's confirms once, and mark the confirmed
+        events sent in one UPDATE. What the broker did not confirm stays unsent and goes out again
+        next time, first in line, so no event overtakes another.
 
         Rows are locked FOR UPDATE, so replicas sharing one database take turns instead of
-        publishing the same rows twice. A crash between publish and commit republishes: consumers
-        are idempotent.
+        publishing the same rows twice. A crash (or a lost confirm) between publish and commit
+        republishes: consumers are idempotent.
         """
-        published, failure = 0, None
         with self.session_factory() as session, session.begin():
             rows = session.execute(
                 sa.select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.routing_key,
@@ -40,25 +41,31 @@ class OutboxRelay:
                 .limit(self.batch_size)
                 .with_for_update()
             ).all()
-            for row in rows:
-                exchange = events_exchange(row.event_type.split(".", 1)[0])
-                headers = {"nameko.correlation_id": row.correlation_id, "x-event-id": row.event_id}
-                try:
-                    self.publisher.publish_json(
-                        row.body, exchange=exchange, routing_key=row.routing_key, headers=headers, declare=[exchange]
-                    )
-                except Exception as exc:
-                    session.execute(
-                        sa.update(outbox).where(outbox.c.id == row.id)
-                        .values(attempts=outbox.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
-                    )
-                    failure = exc
-                    break
+            if not rows:
+                return 0
+            messages = [
+                Outgoing(row.body, events_exchange(row.event_type.split(".", 1)[0]), row.routing_key,
+                         {"nameko.correlation_id": row.correlation_id, "x-event-id": row.event_id})
+                for row in rows
+            ]
+            try:
+                self.publisher.publish_batch(messages)
+                published, failure = len(rows), None
+            except BatchNotConfirmed as exc:
+                published, failure = exc.confirmed, exc
+            except Exception as exc:  # nothing confirmed
+                published, failure = 0, exc
+            if published:
                 session.execute(
-                    sa.update(outbox).where(outbox.c.id == row.id).values(published_at=datetime.now(UTC))
+                    sa.update(outbox).where(outbox.c.id.in_([row.id for row in rows[:published]]))
+                    .values(published_at=datetime.now(UTC))
                 )
-                published += 1
-        # Raised after the commit, so the rows already published stay marked as sent.
+            if failure is not None:
+                session.execute(
+                    sa.update(outbox).where(outbox.c.id == rows[published].id)
+                    .values(attempts=outbox.c.attempts + 1, last_error=_described(failure)[:500])
+                )
+        # Raised after the commit, so the rows confirmed stay marked as sent.
         if failure is not None:
             raise RelayBlocked(published, failure) from failure
         return published
@@ -93,3 +100,7 @@ class RelayBlocked(Exception):
     def __init__(self, published: int, cause: Exception):
         super().__init__(f"{type(cause).__name__}: {cause}")
         self.published = published
+
+
+def _described(failure: Exception) -> str:
+    return str(failure) if isinstance(failure, BatchNotConfirmed) else f"{type(failure).__name__}: {failure}"

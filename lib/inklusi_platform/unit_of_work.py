@@ -10,6 +10,16 @@ from inklusi_platform import contracts
 from inklusi_platform.context import current_correlation_id
 from inklusi_platform.tables import outbox, processed_events
 
+# Statements built once: SQLAlchemy then finds their compiled form by identity, where a statement
+# built per call with .values() costs a cache-key walk. The claim is text because SQLAlchemy cannot
+# cache an INSERT with ON CONFLICT (it compiled it afresh for every event); both PostgreSQL and SQLite
+# read it alike.
+_OUTBOX_INSERT = sa.insert(outbox)
+_CLAIM = sa.text(
+    "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES (:consumer, :event_id, :processed_at) "
+    "ON CONFLICT DO NOTHING"
+).bindparams(sa.bindparam("processed_at", type_=processed_events.c.processed_at.type))
+
 
 class UnitOfWork:
     """Domain code receives this: `uow.session` for data, `uow.emit()` for events.
@@ -32,16 +42,14 @@ class UnitOfWork:
 
     def emit(self, name: str, payload: dict) -> str:
         envelope = contracts.make_event(self.source, name, payload, self.correlation_id)
-        self.session.execute(
-            sa.insert(outbox).values(
-                event_id=envelope["event_id"],
-                event_type=envelope["type"],
-                routing_key=name,
-                body=json.dumps(envelope, ensure_ascii=False),
-                correlation_id=self.correlation_id,
-                created_at=datetime.now(UTC),
-            )
-        )
+        self.session.execute(_OUTBOX_INSERT, {
+            "event_id": envelope["event_id"],
+            "event_type": envelope["type"],
+            "routing_key": name,
+            "body": json.dumps(envelope, ensure_ascii=False),
+            "correlation_id": self.correlation_id,
+            "created_at": datetime.now(UTC),
+        })
         self.emitted.append(envelope)
         return envelope["event_id"]
 
@@ -65,6 +73,16 @@ class UnitOfWork:
                 consumer=consumer, event_id=event_id, processed_at=datetime.now(UTC)
             )
         )
+
+    def claim_event(self, consumer: str, event_id: str) -> bool:
+        """Record the event as handled in this transaction; False if it already was (or a concurrent
+        delivery holds it: the insert waits for that transaction, then finds the row).
+
+        One statement in the handler's own transaction, where a look-up in a session of its own cost
+        a second connection and round trip per event.
+        """
+        return bool(self.session.execute(
+            _CLAIM, {"consumer": consumer, "event_id": event_id, "processed_at": datetime.now(UTC)}).rowcount)
 
     def commit(self) -> None:
         self.session.commit()

@@ -31,6 +31,7 @@ class AccountCheck:
         # (kind, subject) -> (when the answer was looked up, active)
         self.known: OrderedDict[tuple[str, str], tuple[float, bool]] = OrderedDict()
         self.lock = Lock()
+        self.refreshing: set[tuple[str, str]] = set()
         self.lookups = 0  # how many times the database was asked; the bench and tests read it
 
     def is_active(self, kind: str, subject: str) -> bool:
@@ -39,12 +40,19 @@ class AccountCheck:
         cached = self.known.get(key)
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
+        if cached is not None and key in self.refreshing:
+            # One request looks it up; the others arriving meanwhile (32 at once under load, each a
+            # database round trip) keep the answer that is a moment past its second.
+            return cached[1]
+        self.refreshing.add(key)
         try:
             active = self._lookup(kind, subject)
         except Unavailable:
             if cached is not None and now - cached[0] < self.stale:
                 return cached[1]
             raise
+        finally:
+            self.refreshing.discard(key)
         with self.lock:
             self.known[key] = (now, active)
             self.known.move_to_end(key)

@@ -64,7 +64,7 @@ def mask_person(person: dict, permissions: Iterable[str], show_contact: bool = F
     granted = set(permissions)
     if show_contact and "persons:read" in granted:
         granted.add(CONTACT)
-    masked = copy.deepcopy(person)
+    masked = dict(person)  # shallow: _apply copies each nested dict it changes, never the input's
     for rule in RULES:
         if rule.lifted_by not in granted:
             _apply(masked, rule)
@@ -72,15 +72,23 @@ def mask_person(person: dict, permissions: Iterable[str], show_contact: bool = F
 
 
 def _apply(record: dict, rule: Rule) -> None:
+    """Hide one field of `record` (a copy of its top level), copying the nested dicts on the way down
+    before changing them: a deep copy of every record cost a tenth of a list page."""
     *parents, field = rule.path
     holder: Any = record
     for name in parents:
         holder = holder.get(name) if isinstance(holder, dict) else None
     if not isinstance(holder, dict) or field not in holder:
         return
+    if rule.hide is not None and not holder[field]:
+        return
+    holder = record
+    for name in parents:  # copy-on-write along the path
+        holder[name] = dict(holder[name])
+        holder = holder[name]
     if rule.hide is None:
         del holder[field]
-    elif holder[field]:
+    else:
         holder[field] = rule.hide(str(holder[field]))
 
 

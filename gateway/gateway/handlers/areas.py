@@ -2,6 +2,7 @@
 from gateway.bodies import json_response, read_query
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.areas import AreaOut, AreaQuery
 from inklusi_platform.regions import MALANG_RAYA, regions
 
@@ -11,7 +12,7 @@ class AreaRoutes:
            tag="areas", query=AreaQuery, response=AreaOut, paged=True, errors=(404,))
     def list_areas(self, request):
         self.guard.caller(request)
-        query = read_query(request, AreaQuery())
+        query = read_query(request, shared(AreaQuery))
         parent = query.get("parent")
         if parent is None:
             found = [regions().get(code) for code in MALANG_RAYA]

@@ -2,6 +2,7 @@
 from gateway import audit
 from gateway.bodies import json_response, read_query
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.auth import AuditEntryOut, AuditQuery
 
 
@@ -10,7 +11,7 @@ class AuditRoutes:
            query=AuditQuery, response=AuditEntryOut, paged=True)
     def list_audit(self, request):
         self.guard.caller(request, "audit:read")
-        query = read_query(request, AuditQuery())
+        query = read_query(request, shared(AuditQuery))
         self.audit.flush()  # entries still in the spool belong in the answer
         with self.db.session.no_autoflush:
             result = audit.list_entries(self.db.session, query, query.get("limit"), query.get("cursor"))

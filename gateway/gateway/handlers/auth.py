@@ -8,6 +8,7 @@ from gateway.access.lockout import LockoutPolicy
 from gateway.bodies import json_response, read_json
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.auth import RevokeIn, TokenIn, TokenOut
 
 LOCKOUT = LockoutPolicy()
@@ -17,7 +18,7 @@ class AuthRoutes:
     @route("POST", "/v1/auth/token", summary="Log in (password or client credentials) or refresh",
            tag="auth", public=True, body=TokenIn, response=TokenOut, errors=(401, 423))
     def issue_token(self, request):
-        data = read_json(request, TokenIn())
+        data = read_json(request, shared(TokenIn))
         session = self.db.session
         refresh_days = self.config.get("REFRESH_TOKEN_DAYS", 14)
         try:
@@ -45,7 +46,7 @@ class AuthRoutes:
            errors=(403,))
     def revoke_token(self, request):
         caller = self.guard.caller(request)
-        data = read_json(request, RevokeIn())
+        data = read_json(request, shared(RevokeIn))
         owner = None if caller.can("accounts:manage") else (caller.kind, caller.subject)
         accounts.revoke(self.db.session, data["refresh_token"], owner)
         self.audit(caller, "delete", "refresh_token", caller.subject)

@@ -13,6 +13,7 @@ from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.funding import (
     CaseOut,
     CaseQuery,
@@ -83,7 +84,7 @@ class FundingRoutes:
            tag="funding", permission="funding:read", response=ProgrammeOut, paged=True)
     def list_funding_programmes(self, request):
         self.guard.caller(request, "funding:read")
-        items = [ProgrammeOut().dump(p) for p in self.funding.list_programmes()]
+        items = [shared(ProgrammeOut).dump(p) for p in self.funding.list_programmes()]
         return json_response({"items": items, "next_cursor": None})
 
     @route("POST", "/v1/funding-programmes", summary="Set up a programme for a year: limits, budget, training",
@@ -96,7 +97,7 @@ class FundingRoutes:
             data = read_json(request, ProgrammeInput())
             programme = self.funding.create_programme(_jsonable(data), caller.actor())
             self.audit(caller, "create", "funding_programme", programme["id"])
-            return record_response(ProgrammeOut().dump(programme), programme, status=201,
+            return record_response(shared(ProgrammeOut).dump(programme), programme, status=201,
                                    headers={"Location": f"/v1/funding-programmes/{programme['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -110,14 +111,14 @@ class FundingRoutes:
         changes = read_json(request, ProgrammeChanges(), partial=True)
         programme = self.funding.update_programme(programme_id, _jsonable(changes), version, caller.actor())
         self.audit(caller, "update", "funding_programme", programme_id, detail=",".join(sorted(changes)))
-        return record_response(ProgrammeOut().dump(programme), programme)
+        return record_response(shared(ProgrammeOut).dump(programme), programme)
 
     @route("GET", "/v1/funding-programmes/<programme_id>", summary="One programme's settings and budget",
            tag="funding", permission="funding:read", response=ProgrammeOut, errors=(404,), unscoped=("programme_id",))
     def get_funding_programme(self, request, programme_id):
         self.guard.caller(request, "funding:read")
         programme = self.funding.get_programme(programme_id)
-        return record_response(ProgrammeOut().dump(programme), programme)
+        return record_response(shared(ProgrammeOut).dump(programme), programme)
 
     # --- cases ------------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class FundingRoutes:
             self._persons_in_scope(caller, data)
             case = self.funding.open_case(_jsonable(data), funding_actor(caller))
             self.audit(caller, "create", "funding_case", case["id"])
-            return record_response(CaseOut().dump(case), case, status=201,
+            return record_response(shared(CaseOut).dump(case), case, status=201,
                                    headers={"Location": f"/v1/funding-cases/{case['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -141,14 +142,14 @@ class FundingRoutes:
            permission="funding:read", query=CaseQuery, response=CaseOut, paged=True)
     def list_funding_cases(self, request):
         caller = self.guard.caller(request, "funding:read")
-        query = read_query(request, CaseQuery())
+        query = read_query(request, shared(CaseQuery))
         filters = {k: query[k] for k in FILTERS if k in query}
         result = self.funding.list_cases(caller.scope.filter_areas(query.get("area")), filters,
                                          query.get("limit"), query.get("cursor"))
         ids = [case["id"] for case in result["items"]]
         if ids:  # same as persons: one entry per record shown
             self.audit(caller, "read", "funding_case", ids)
-        return json_response({"items": [CaseOut().dump(c) for c in result["items"]],
+        return json_response({"items": [shared(CaseOut).dump(c) for c in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
     @route("GET", "/v1/funding-cases/<case_id>", summary="Read one case", tag="funding", permission="funding:read",
@@ -157,7 +158,7 @@ class FundingRoutes:
         caller = self.guard.caller(request, "funding:read")
         case = self._case_in_scope(caller, case_id)
         self.audit(caller, "read", "funding_case", case_id)
-        return record_response(CaseOut().dump(case), case)
+        return record_response(shared(CaseOut).dump(case), case)
 
     @route("PATCH", "/v1/funding-cases/<case_id>", summary="Change a draft, or replace members of a case on hold "
            "(needs If-Match)", tag="funding", permission="funding:propose", body=CaseChanges, response=CaseOut,
@@ -170,7 +171,7 @@ class FundingRoutes:
         self._persons_in_scope(caller, changes)
         updated = self.funding.update_case(case_id, _jsonable(changes), version, funding_actor(caller))
         self.audit(caller, "update", "funding_case", case_id, detail=",".join(sorted(changes)))
-        return record_response(CaseOut().dump(updated), updated)
+        return record_response(shared(CaseOut).dump(updated), updated)
 
     @route("POST", "/v1/funding-cases/<case_id>/transitions", summary="Take a workflow step (needs If-Match); "
            "409 names the current state and the allowed steps", tag="funding", permission="funding:read",
@@ -184,7 +185,7 @@ class FundingRoutes:
             data = read_json(request, TransitionInput())
             moved = self.funding.transition_case(case_id, _jsonable(data), version, funding_actor(caller))
             self.audit(caller, "update", "funding_case", case_id, detail=data["action"])
-            return record_response(CaseOut().dump(moved), moved)
+            return record_response(shared(CaseOut).dump(moved), moved)
 
         return self.idempotent(request, caller, produce)
 
@@ -196,7 +197,7 @@ class FundingRoutes:
         self._case_in_scope(caller, case_id)
         steps = self.funding.case_history(case_id)
         self.audit(caller, "read", "funding_case", case_id, detail="history")
-        return json_response({"items": [StepOut().dump(s) for s in steps], "next_cursor": None})
+        return json_response({"items": [shared(StepOut).dump(s) for s in steps], "next_cursor": None})
 
     @route("GET", "/v1/funding-cases/<case_id>/eligibility", summary="Each eligibility rule, pass or fail, with "
            "its reason in plain Indonesian", tag="funding", permission="funding:read", response=EligibilityOut,
@@ -206,7 +207,7 @@ class FundingRoutes:
         self._case_in_scope(caller, case_id)
         report = self.funding.case_eligibility(case_id)
         self.audit(caller, "read", "funding_case", case_id, detail="eligibility")
-        return json_response(EligibilityOut().dump(report))
+        return json_response(shared(EligibilityOut).dump(report))
 
     @route("POST", "/v1/funding-cases/<case_id>/eligibility/override", summary="Record an authorised override "
            "of the failing rules, with a reason (needs If-Match)", tag="funding", permission=OVERRIDE_PERMISSION,
@@ -220,7 +221,7 @@ class FundingRoutes:
             data = read_json(request, OverrideInput())
             updated = self.funding.override_eligibility(case_id, data, version, funding_actor(caller))
             self.audit(caller, "update", "funding_case", case_id, detail="eligibility override")
-            return record_response(CaseOut().dump(updated), updated)
+            return record_response(shared(CaseOut).dump(updated), updated)
 
         return self.idempotent(request, caller, produce)
 
@@ -234,7 +235,7 @@ class FundingRoutes:
         self._case_in_scope(caller, case_id)
 
         def produce():
-            query = read_query(request, DocumentQuery())
+            query = read_query(request, shared(DocumentQuery))
             upload = request.files.get("file")
             if upload is None:
                 raise HttpProblem(415, "Kirim berkas sebagai multipart/form-data dengan kolom 'file'.")
@@ -243,7 +244,7 @@ class FundingRoutes:
                                             upload.mimetype or "", base64.b64encode(content).decode("ascii"),
                                             funding_actor(caller))
             self.audit(caller, "create", "funding_document", doc["id"], detail=f"{query['doc_type']} {doc['size']} B")
-            return json_response(DocumentOut().dump(doc), status=201, headers={
+            return json_response(shared(DocumentOut).dump(doc), status=201, headers={
                 "Location": f"/v1/funding-cases/{case_id}/documents/{doc['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -255,7 +256,7 @@ class FundingRoutes:
         caller = self.guard.caller(request, "funding:read")
         self._case_in_scope(caller, case_id)
         docs = self.funding.list_documents(case_id)
-        return json_response({"items": [DocumentOut().dump(d) for d in docs], "next_cursor": None})
+        return json_response({"items": [shared(DocumentOut).dump(d) for d in docs], "next_cursor": None})
 
     @route("GET", "/v1/funding-cases/<case_id>/documents/<document_id>", summary="Download a document (audited)",
            tag="funding", permission="funding:read", content_type="application/octet-stream", errors=(404,))
@@ -280,7 +281,7 @@ class FundingRoutes:
             data = read_json(request, ReportInput())
             report = self.funding.record_report(case_id, _jsonable(data), funding_actor(caller))
             self.audit(caller, "create", "funding_report", report["id"])
-            return json_response(ScheduleOut().dump({"period": report["period"], "due_on": report["due_on"],
+            return json_response(shared(ScheduleOut).dump({"period": report["period"], "due_on": report["due_on"],
                                                      "status": "received", "report": report}), status=201)
 
         return self.idempotent(request, caller, produce)
@@ -291,7 +292,7 @@ class FundingRoutes:
     def list_funding_reports(self, request, case_id):
         caller = self.guard.caller(request, "funding:read")
         self._case_in_scope(caller, case_id)
-        return json_response({"items": [ScheduleOut().dump(s) for s in self.funding.list_reports(case_id)],
+        return json_response({"items": [shared(ScheduleOut).dump(s) for s in self.funding.list_reports(case_id)],
                               "next_cursor": None})
 
     @route("GET", "/v1/stats/funding", summary="Cases by state, programme and kecamatan; money against budget; "
@@ -299,6 +300,6 @@ class FundingRoutes:
            response=FundingStatsOut)
     def funding_stats(self, request):
         caller = self.guard.caller(request, "stats:read")
-        query = read_query(request, StatsQuery())
-        return json_response(FundingStatsOut().dump(self.funding.funding_stats(
+        query = read_query(request, shared(StatsQuery))
+        return json_response(shared(FundingStatsOut).dump(self.funding.funding_stats(
             caller.scope.filter_areas(query.get("area")))))

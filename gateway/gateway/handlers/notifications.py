@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from gateway.bodies import json_response, read_json, read_query
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.notifications import (
     NotificationOut,
     NotificationQuery,
@@ -57,14 +58,14 @@ class NotificationRoutes:
            paged=True)
     def list_notifications(self, request):
         caller = self.guard.caller(request, "notifications:read")
-        query = read_query(request, NotificationQuery())
+        query = read_query(request, shared(NotificationQuery))
         filters = {k: query[k] for k in FILTERS if k in query}
         result = self.notify.list_notifications(caller.scope.filter_areas(query.get("area")), filters,
                                                 query.get("limit"), query.get("cursor"))
         ids = [str(n["id"]) for n in result["items"]]
         if ids:  # each entry names a person: one audit entry per record shown
             self.audit(caller, "read", "notification", ids)
-        return json_response({"items": [NotificationOut().dump(n) for n in result["items"]],
+        return json_response({"items": [shared(NotificationOut).dump(n) for n in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
     @route("GET", "/v1/notifications/<notification_id>", summary="One notification with its delivery attempts",
@@ -73,7 +74,7 @@ class NotificationRoutes:
         caller = self.guard.caller(request, "notifications:read")
         notification = self._notification_in_scope(caller, notification_id)
         self.audit(caller, "read", "notification", notification_id)
-        return json_response(NotificationOut().dump(notification))
+        return json_response(shared(NotificationOut).dump(notification))
 
     @route("POST", "/v1/notifications/<notification_id>/retry",
            summary="Queue a failed or skipped notification again (on the channels not yet tried)",
@@ -85,7 +86,7 @@ class NotificationRoutes:
             self._notification_in_scope(caller, notification_id)
             notification = self.notify.retry_notification(_id(notification_id))
             self.audit(caller, "update", "notification", notification_id, detail="retry")
-            return json_response(NotificationOut().dump(notification))
+            return json_response(shared(NotificationOut).dump(notification))
 
         return self.idempotent(request, caller, produce)
 
@@ -93,7 +94,7 @@ class NotificationRoutes:
            tag="notifications", permission="notifications:templates", response=TemplateList)
     def list_notification_templates(self, request):
         self.guard.caller(request, "notifications:templates")
-        return json_response({"items": [TemplateOut().dump(t) for t in self.notify.list_templates()]})
+        return json_response({"items": [shared(TemplateOut).dump(t) for t in self.notify.list_templates()]})
 
     @route("POST", "/v1/notification-templates/<name>/preview",
            summary="Render a template for a channel and variant with sample data", tag="notifications",
@@ -101,9 +102,9 @@ class NotificationRoutes:
            unscoped=("name",))  # templates have no area; admin only
     def preview_notification_template(self, request, name):
         self.guard.caller(request, "notifications:templates")
-        data = read_json(request, PreviewInput())
+        data = read_json(request, shared(PreviewInput))
         shown = self.notify.preview_template(name, data["channel"], data["variant"], data["params"])
-        return json_response(PreviewOut().dump(shown))
+        return json_response(shared(PreviewOut).dump(shown))
 
     # --- providers' delivery receipts ---------------------------------------------------------------
 
@@ -114,7 +115,7 @@ class NotificationRoutes:
         body = read_json(request)
         answer = self.notify.record_receipts(channel, body)
         self.audit(None, "update", "delivery_receipt", channel, detail=f"{answer['matched']} cocok")
-        return json_response(ReceiptsOut().dump(answer))
+        return json_response(shared(ReceiptsOut).dump(answer))
 
     def _refuse_receipts(self, channel: str):
         self.audit(None, "update", "delivery_receipt", channel, outcome="denied", detail="rahasia tidak cocok")

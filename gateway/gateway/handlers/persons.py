@@ -4,6 +4,7 @@ from gateway.bodies import json_response, read_json, read_query
 from gateway.presenting import expected_version, person_view, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.common import AreaPageQuery
 from gateway.schemas.registry import (
     ConsentIn,
@@ -38,7 +39,7 @@ class PersonRoutes:
         caller = self.guard.caller(request, "persons:write")
 
         def produce():
-            data = read_json(request, PersonIn())
+            data = read_json(request, shared(PersonIn))
             self._require_area(caller, data["desa_code"])
             try:
                 person = self.registry.register_person(_jsonable(data), caller.actor())
@@ -63,7 +64,7 @@ class PersonRoutes:
            permission="persons:read", query=PersonQuery, response=PersonOut, paged=True)
     def list_persons(self, request):
         caller = self.guard.caller(request, "persons:read")
-        query = read_query(request, PersonQuery())
+        query = read_query(request, shared(PersonQuery))
         if _is_nik_lookup(query) and not caller.can("persons:read_nik"):
             # Otherwise a role shown masked NIKs could still test which NIK belongs to whom.
             raise HttpProblem(403, "Pencarian dengan NIK memerlukan izin melihat NIK.")
@@ -92,7 +93,7 @@ class PersonRoutes:
         caller = self.guard.caller(request, "persons:write")
         person = self._person_in_scope(caller, person_id)
         version = expected_version(request, person)
-        changes = read_json(request, PersonPatch())
+        changes = read_json(request, shared(PersonPatch))
         if "desa_code" in changes:
             self._require_area(caller, changes["desa_code"])
         updated = self.registry.update_person(person_id, _jsonable(changes), version, caller.actor())
@@ -106,7 +107,7 @@ class PersonRoutes:
         self._person_in_scope(caller, person_id)
         consents = self.registry.list_consents(person_id)
         self.audit(caller, "read", "consent", person_id)
-        return json_response({"items": [ConsentOut().dump(c) for c in consents], "next_cursor": None})
+        return json_response({"items": [shared(ConsentOut).dump(c) for c in consents], "next_cursor": None})
 
     @route("POST", "/v1/persons/<person_id>/consents", summary="Record a consent", tag="persons",
            permission="persons:write", body=ConsentIn, response=ConsentOut, status=201, errors=(404, 409))
@@ -115,10 +116,10 @@ class PersonRoutes:
         self._person_in_scope(caller, person_id)
 
         def produce():
-            data = read_json(request, ConsentIn())
+            data = read_json(request, shared(ConsentIn))
             consent = self.registry.record_consent(person_id, _jsonable(data), caller.actor())
             self.audit(caller, "create", "consent", person_id)
-            return json_response(ConsentOut().dump(consent), status=201)
+            return json_response(shared(ConsentOut).dump(consent), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -130,10 +131,10 @@ class PersonRoutes:
         self._person_in_scope(caller, person_id)
 
         def produce():
-            data = read_json(request, ConsentWithdrawalIn())
+            data = read_json(request, shared(ConsentWithdrawalIn))
             consent = self.registry.withdraw_consent(person_id, consent_id, data["reason"], caller.actor())
             self.audit(caller, "update", "consent", person_id, detail="withdrawn")
-            return json_response(ConsentOut().dump(consent), status=201)
+            return json_response(shared(ConsentOut).dump(consent), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -142,10 +143,10 @@ class PersonRoutes:
     def get_history(self, request, person_id):
         caller = self.guard.caller(request, "persons:read")
         self._person_in_scope(caller, person_id)
-        query = read_query(request, HistoryQuery())
+        query = read_query(request, shared(HistoryQuery))
         result = self.registry.get_history(person_id, query.get("limit"), query.get("cursor"))
         self.audit(caller, "read", "person_history", person_id)
-        items = [HistoryEntryOut().dump(entry | {"changes": mask_changes(entry["changes"], caller.permissions,
+        items = [shared(HistoryEntryOut).dump(entry | {"changes": mask_changes(entry["changes"], caller.permissions,
                                                                  show_contact=caller.can("persons:read_contact"))})
                  for entry in result["items"]]
         return json_response({"items": items, "next_cursor": result["next_cursor"]})
@@ -156,7 +157,7 @@ class PersonRoutes:
     def merge_persons(self, request, person_id):
         caller = self.guard.caller(request, "persons:merge")
         self._person_in_scope(caller, person_id)
-        data = read_json(request, MergeIn())  # merge_id was checked against the caller's area (body_ids)
+        data = read_json(request, shared(MergeIn))  # merge_id was checked against the caller's area (body_ids)
         kept = self.registry.merge_persons(person_id, data["merge_id"], caller.actor(),
                                           caller.scope.filter_areas(None))
         self.audit(caller, "update", "person", [person_id, data["merge_id"]], detail="merge")
@@ -166,13 +167,13 @@ class PersonRoutes:
            tag="persons", permission="persons:merge", query=AreaPageQuery, response=DuplicateFlagOut, paged=True)
     def list_duplicate_flags(self, request):
         caller = self.guard.caller(request, "persons:merge")
-        query = read_query(request, AreaPageQuery())
+        query = read_query(request, shared(AreaPageQuery))
         result = self.registry.list_duplicate_flags(caller.scope.filter_areas(query.get("area")),
                                                     query.get("limit"), query.get("cursor"))
         ids = [flag["id"] for flag in result["items"]]
         if ids:  # who may be whose duplicate is about persons
             self.audit(caller, "read", "duplicate_flag", ids)
-        return json_response({"items": [DuplicateFlagOut().dump(f) for f in result["items"]],
+        return json_response({"items": [shared(DuplicateFlagOut).dump(f) for f in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
     @route("POST", "/v1/duplicate-flags/<flag_id>/dismissal", summary="Two different people after all",
@@ -182,7 +183,7 @@ class PersonRoutes:
         self.guard.fetch_in_scope(self, caller, "duplicate_flag", flag_id)
         dismissed = self.registry.dismiss_duplicate_flag(flag_id, caller.actor())
         self.audit(caller, "update", "duplicate_flag", flag_id, detail="dismissed")
-        return json_response(DuplicateFlagOut().dump(dismissed), status=201)
+        return json_response(shared(DuplicateFlagOut).dump(dismissed), status=201)
 
 
 def _jsonable(data: dict) -> dict:

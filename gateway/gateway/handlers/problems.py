@@ -14,6 +14,7 @@ from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.common import AreaPageQuery
 from gateway.schemas.problems import (
     AdvocacyIn,
@@ -66,7 +67,7 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:write")
 
         def produce():
-            data = read_json(request, ProblemIn())
+            data = read_json(request, shared(ProblemIn))
             self._check_area(caller, data["area_code"], write=True)
             for raiser in data["raisers"]:
                 if raiser["kind"] == "person":
@@ -76,7 +77,7 @@ class ProblemRoutes:
                     self.guard.fetch_in_scope(self, caller, "person", str(raiser.get("ref_id")))
             problem = self.training.raise_problem(_jsonable(data), caller.actor())
             self.audit(caller, "create", "problem", problem["id"])
-            return record_response(ProblemOut().dump(problem), problem, status=201,
+            return record_response(shared(ProblemOut).dump(problem), problem, status=201,
                                    headers={"Location": f"/v1/problems/{problem['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -85,12 +86,12 @@ class ProblemRoutes:
            tag="problems", permission="problems:read", query=ProblemQuery, response=ProblemOut, paged=True)
     def list_problems(self, request):
         caller = self.guard.caller(request, "problems:read")
-        query = read_query(request, ProblemQuery())
+        query = read_query(request, shared(ProblemQuery))
         filters = {k: query[k] for k in ("field", "status") if k in query}
         areas = caller.scope.filter_areas(query.get("area"))
         result = self.training.list_problems(areas, filters, query.get("limit"), query.get("cursor"),
                                              caller.can("persons:read"))
-        return json_response({"items": [ProblemOut().dump(p) for p in result["items"]],
+        return json_response({"items": [shared(ProblemOut).dump(p) for p in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
     @route("GET", "/v1/problems/<problem_id>", summary="Read one problem with its priority parts and links",
@@ -98,7 +99,7 @@ class ProblemRoutes:
     def get_problem(self, request, problem_id):
         caller = self.guard.caller(request, "problems:read")
         problem = self._problem_in_scope(caller, problem_id)
-        return record_response(ProblemOut().dump(problem), problem)
+        return record_response(shared(ProblemOut).dump(problem), problem)
 
     @route("PATCH", "/v1/problems/<problem_id>",
            summary="Edit and triage a problem (needs If-Match; 409 names the statuses allowed next)",
@@ -108,12 +109,12 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:write")
         problem = self._problem_in_scope(caller, problem_id, write=True)
         version = expected_version(request, problem)
-        data = read_json(request, ProblemChangeIn())
+        data = read_json(request, shared(ProblemChangeIn))
         self.training.change_problem(problem_id, data, version, caller.actor())
         self.audit(caller, "update", "problem", problem_id, detail=data.get("status"))
         # Read again rather than answer the service's full view: it may name persons this caller may not see.
         changed = self.training.get_problem(problem_id, caller.can("persons:read"))
-        return record_response(ProblemOut().dump(changed), changed)
+        return record_response(shared(ProblemOut).dump(changed), changed)
 
     @route("POST", "/v1/problems/<problem_id>/duplicates",
            summary="Merge a duplicate into this problem; its raisers, links and comments are kept here",
@@ -124,12 +125,12 @@ class ProblemRoutes:
         self._problem_in_scope(caller, problem_id, write=True)
 
         def produce():
-            data = read_json(request, DuplicateIn())
+            data = read_json(request, shared(DuplicateIn))
             self._problem_in_scope(caller, data["duplicate_id"], write=True)
             self.training.merge_problems(problem_id, data, caller.actor())
             self.audit(caller, "update", "problem", [problem_id, data["duplicate_id"]], detail="merged")
             kept = self.training.get_problem(problem_id, caller.can("persons:read"))
-            return record_response(ProblemOut().dump(kept), kept, status=201)
+            return record_response(shared(ProblemOut).dump(kept), kept, status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -139,7 +140,7 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:read")
         self._problem_in_scope(caller, problem_id)
         steps = self.training.problem_history(problem_id)
-        return json_response({"items": [ChangeOut().dump(s) for s in steps], "next_cursor": None})
+        return json_response({"items": [shared(ChangeOut).dump(s) for s in steps], "next_cursor": None})
 
     @route("POST", "/v1/problems/<problem_id>/comments", summary="Comment on a problem", tag="problems",
            permission="problems:read", body=CommentIn, response=CommentOut, status=201, errors=(404,))
@@ -148,9 +149,10 @@ class ProblemRoutes:
         self._problem_in_scope(caller, problem_id)
 
         def produce():
-            comment = self.training.add_problem_comment(problem_id, read_json(request, CommentIn()), caller.actor())
+            comment = self.training.add_problem_comment(problem_id, read_json(request, shared(CommentIn)),
+                                                        caller.actor())
             self.audit(caller, "create", "problem_comment", comment["id"])
-            return json_response(CommentOut().dump(comment), status=201)
+            return json_response(shared(CommentOut).dump(comment), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -160,7 +162,7 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:read")
         self._problem_in_scope(caller, problem_id)
         comments = self.training.problem_comments(problem_id)
-        return json_response({"items": [CommentOut().dump(c) for c in comments], "next_cursor": None})
+        return json_response({"items": [shared(CommentOut).dump(c) for c in comments], "next_cursor": None})
 
     @route("POST", "/v1/problems/<problem_id>/links",
            summary="Link a programme, training or advocacy action; the problem becomes diprogramkan",
@@ -171,12 +173,12 @@ class ProblemRoutes:
         self._problem_in_scope(caller, problem_id, write=True)
 
         def produce():
-            data = read_json(request, LinkIn())
+            data = read_json(request, shared(LinkIn))
             if data["kind"] == "training":
                 self._training_in_scope(caller, data["target_id"])  # its title must not leak across areas
             links = self.training.add_problem_link(problem_id, data, caller.actor())
             self.audit(caller, "update", "problem", problem_id, detail=f"link {data['kind']}")
-            return json_response({"items": [LinkOut().dump(link) for link in links], "next_cursor": None},
+            return json_response({"items": [shared(LinkOut).dump(link) for link in links], "next_cursor": None},
                                  status=201)
 
         return self.idempotent(request, caller, produce)
@@ -187,7 +189,7 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:read")
         self._problem_in_scope(caller, problem_id)
         links = self.training.problem_links(problem_id)
-        return json_response({"items": [LinkOut().dump(link) for link in links], "next_cursor": None})
+        return json_response({"items": [shared(LinkOut).dump(link) for link in links], "next_cursor": None})
 
     # --- advocacy actions ------------------------------------------------------------------------
 
@@ -198,11 +200,11 @@ class ProblemRoutes:
         caller = self.guard.caller(request, "problems:write")
 
         def produce():
-            data = read_json(request, AdvocacyIn())
+            data = read_json(request, shared(AdvocacyIn))
             self._check_area(caller, data.get("area_code"), write=True)
             action = self.training.create_advocacy_action(_jsonable(data), caller.actor())
             self.audit(caller, "create", "advocacy_action", action["id"])
-            return json_response(AdvocacyOut().dump(action), status=201)
+            return json_response(shared(AdvocacyOut).dump(action), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -210,10 +212,10 @@ class ProblemRoutes:
            permission="problems:read", query=AreaPageQuery, response=AdvocacyOut, paged=True)
     def list_advocacy_actions(self, request):
         caller = self.guard.caller(request, "problems:read")
-        query = read_query(request, AreaPageQuery())
+        query = read_query(request, shared(AreaPageQuery))
         areas = caller.scope.filter_areas(query.get("area"))
         result = self.training.list_advocacy_actions(areas, query.get("limit"), query.get("cursor"))
-        return json_response({"items": [AdvocacyOut().dump(a) for a in result["items"]],
+        return json_response({"items": [shared(AdvocacyOut).dump(a) for a in result["items"]],
                               "next_cursor": result["next_cursor"]})
 
     # --- reports ---------------------------------------------------------------------------------
@@ -223,15 +225,15 @@ class ProblemRoutes:
            permission="problems:read", query=StatsQuery, response=ProblemStatsOut)
     def problem_stats(self, request):
         caller = self.guard.caller(request, "problems:read")
-        query = read_query(request, StatsQuery())
+        query = read_query(request, shared(StatsQuery))
         figures = self.training.problem_stats(caller.scope.filter_areas(query.get("area")))
-        return json_response(ProblemStatsOut().dump(figures))
+        return json_response(shared(ProblemStatsOut).dump(figures))
 
     @route("GET", "/v1/stats/problems/export", summary="The needs inventory as a spreadsheet for the forum",
            tag="problems", permission="problems:read", query=StatsQuery, content_type=XLSX)
     def export_problems(self, request):
         caller = self.guard.caller(request, "problems:read")
-        query = read_query(request, StatsQuery())
+        query = read_query(request, shared(StatsQuery))
         rows = self.training.problem_export_rows(caller.scope.filter_areas(query.get("area")))
         self.audit(caller, "export", "problem", None, detail=f"xlsx {len(rows) - 1} baris")
         workbook = Workbook(write_only=True)

@@ -12,6 +12,7 @@ from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.calendar import FeedKeyCreatedOut, FeedKeyIn, FeedKeysOut, FeedQuery
 from gateway.schemas.common import AreaPageQuery, PageQuery
 from gateway.schemas.training import (
@@ -63,9 +64,9 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:write")
 
         def produce():
-            programme = self.training.create_programme(read_json(request, ProgrammeIn()), caller.actor())
+            programme = self.training.create_programme(read_json(request, shared(ProgrammeIn)), caller.actor())
             self.audit(caller, "create", "programme", programme["id"])
-            return json_response(ProgrammeOut().dump(programme), status=201)
+            return json_response(shared(ProgrammeOut).dump(programme), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -73,8 +74,8 @@ class TrainingRoutes:
            query=PageQuery, response=ProgrammeOut, paged=True)
     def list_programmes(self, request):
         self.guard.caller(request, "training:read")
-        query = read_query(request, PageQuery())
-        return self._paged(self.training.list_programmes(query.get("limit"), query.get("cursor")), ProgrammeOut())
+        query = read_query(request, shared(PageQuery))
+        return self._paged(self.training.list_programmes(query.get("limit"), query.get("cursor")), shared(ProgrammeOut))
 
     # A training programme has no area of its own (its trainings do): every training reader sees it.
     @route("GET", "/v1/programmes/<training_programme_id>", summary="Read a programme and the problems it answers",
@@ -82,7 +83,7 @@ class TrainingRoutes:
            unscoped=("training_programme_id",))
     def get_programme(self, request, training_programme_id):
         self.guard.caller(request, "training:read")
-        return json_response(ProgrammeOut().dump(self.training.get_programme(training_programme_id)))
+        return json_response(shared(ProgrammeOut).dump(self.training.get_programme(training_programme_id)))
 
     @route("POST", "/v1/venues", summary="Record a venue and its accessibility features", tag="training",
            permission="training:write", body=VenueIn, response=VenueOut, status=201, errors=(403,))
@@ -90,12 +91,12 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:write")
 
         def produce():
-            data = read_json(request, VenueIn())
+            data = read_json(request, shared(VenueIn))
             if not caller.scope.allows(data["desa_code"]):
                 raise HttpProblem(403, OUTSIDE)
             venue = self.training.create_venue(data, caller.actor())
             self.audit(caller, "create", "venue", venue["id"])
-            return json_response(VenueOut().dump(venue), status=201)
+            return json_response(shared(VenueOut).dump(venue), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -103,10 +104,10 @@ class TrainingRoutes:
            permission="training:read", query=AreaPageQuery, response=VenueOut, paged=True)
     def list_venues(self, request):
         caller = self.guard.caller(request, "training:read")
-        query = read_query(request, AreaPageQuery())
+        query = read_query(request, shared(AreaPageQuery))
         result = self.training.list_venues(caller.scope.filter_areas(query.get("area")), query.get("limit"),
                                            query.get("cursor"))
-        return self._paged(result, VenueOut())
+        return self._paged(result, shared(VenueOut))
 
     @route("POST", "/v1/trainers", summary="Record a trainer (name, organisation, topics only)", tag="training",
            permission="training:write", body=TrainerIn, response=TrainerOut, status=201)
@@ -114,9 +115,9 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:write")
 
         def produce():
-            trainer = self.training.create_trainer(read_json(request, TrainerIn()), caller.actor())
+            trainer = self.training.create_trainer(read_json(request, shared(TrainerIn)), caller.actor())
             self.audit(caller, "create", "trainer", trainer["id"])
-            return json_response(TrainerOut().dump(trainer), status=201)
+            return json_response(shared(TrainerOut).dump(trainer), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -124,11 +125,11 @@ class TrainingRoutes:
            query=PageQuery, response=TrainerOut, paged=True)
     def list_trainers(self, request):
         caller = self.guard.caller(request, "training:participants")
-        query = read_query(request, PageQuery())
+        query = read_query(request, shared(PageQuery))
         result = self.training.list_trainers(query.get("limit"), query.get("cursor"))
         if result["items"]:
             self.audit(caller, "read", "trainer", [t["id"] for t in result["items"]])
-        return self._paged(result, TrainerOut())
+        return self._paged(result, shared(TrainerOut))
 
     # --- trainings and sessions ------------------------------------------------------------------
 
@@ -139,12 +140,12 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:write")
 
         def produce():
-            data = read_json(request, TrainingIn())
+            data = read_json(request, shared(TrainingIn))
             if not caller.scope.allows(data["area_code"]):
                 raise HttpProblem(403, OUTSIDE)
             training = self.training.create_training(_jsonable(data), caller.actor())
             self.audit(caller, "create", "training", training["id"])
-            return record_response(TrainingOut().dump(training), training, status=201,
+            return record_response(shared(TrainingOut).dump(training), training, status=201,
                                    headers={"Location": f"/v1/trainings/{training['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -153,18 +154,18 @@ class TrainingRoutes:
            permission="training:read", query=TrainingQuery, response=TrainingOut, paged=True)
     def list_trainings(self, request):
         caller = self.guard.caller(request, "training:read")
-        query = read_query(request, TrainingQuery())
+        query = read_query(request, shared(TrainingQuery))
         filters = {k: query[k] for k in ("pokja_id", "topic") if k in query}
         result = self.training.list_trainings(caller.scope.filter_areas(query.get("area")), filters,
                                               query.get("limit"), query.get("cursor"))
-        return self._paged(result, TrainingOut())
+        return self._paged(result, shared(TrainingOut))
 
     @route("GET", "/v1/trainings/<training_id>", summary="Read one training with its sessions", tag="training",
            permission="training:read", response=TrainingOut, errors=(404,))
     def get_training(self, request, training_id):
         caller = self.guard.caller(request, "training:read")
         training = self._training_in_scope(caller, training_id)
-        return record_response(TrainingOut().dump(training), training)
+        return record_response(shared(TrainingOut).dump(training), training)
 
     @route("GET", "/v1/trainings/<training_id>/sessions", summary="Sessions of a training (times in WIB)",
            tag="training", permission="training:read", response=SessionOut, paged=True, errors=(404,))
@@ -172,7 +173,7 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:read")
         self._training_in_scope(caller, training_id)
         sessions = self.training.list_sessions(training_id)
-        return json_response({"items": [SessionOut().dump(s) for s in sessions], "next_cursor": None})
+        return json_response({"items": [shared(SessionOut).dump(s) for s in sessions], "next_cursor": None})
 
     @route("POST", "/v1/trainings/<training_id>/sessions", summary="Add a session (409 names a clash)",
            tag="training", permission="training:write", body=SessionIn, response=SessionOut, status=201,
@@ -182,10 +183,10 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
 
         def produce():
-            session = self.training.add_session(training_id, _jsonable(read_json(request, SessionIn())),
+            session = self.training.add_session(training_id, _jsonable(read_json(request, shared(SessionIn))),
                                                 caller.actor())
             self.audit(caller, "create", "training_session", training_id)
-            return json_response(SessionOut().dump(session), status=201)
+            return json_response(shared(SessionOut).dump(session), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -197,10 +198,10 @@ class TrainingRoutes:
         caller = self.guard.caller(request, "training:write")
         training = self._training_in_scope(caller, training_id)
         version = expected_version(request, training)
-        data = read_json(request, RescheduleIn())
+        data = read_json(request, shared(RescheduleIn))
         session = self.training.reschedule_session(training_id, session_id, _jsonable(data), version, caller.actor())
         self.audit(caller, "update", "training_session", training_id, detail="rescheduled")
-        return json_response(SessionOut().dump(session))
+        return json_response(shared(SessionOut).dump(session))
 
     @route("POST", "/v1/trainings/<training_id>/sessions/<session_id>/cancellation",
            summary="Cancel a session with a reason; everyone enrolled is told", tag="training",
@@ -210,10 +211,10 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
 
         def produce():
-            session = self.training.cancel_session(training_id, session_id, read_json(request, ReasonIn()),
+            session = self.training.cancel_session(training_id, session_id, read_json(request, shared(ReasonIn)),
                                                    caller.actor())
             self.audit(caller, "update", "training_session", training_id, detail="cancelled")
-            return json_response(SessionOut().dump(session), status=201)
+            return json_response(shared(SessionOut).dump(session), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -225,7 +226,7 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
         session = self.training.confirm_session(training_id, session_id, caller.actor())
         self.audit(caller, "update", "training_session", training_id, detail="confirmed")
-        return json_response(SessionOut().dump(session), status=201)
+        return json_response(shared(SessionOut).dump(session), status=201)
 
     # --- enrolments ------------------------------------------------------------------------------
 
@@ -238,10 +239,10 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
 
         def produce():
-            data = read_json(request, EnrolmentIn())  # its person's area was checked by body_ids
+            data = read_json(request, shared(EnrolmentIn))  # its person's area was checked by body_ids
             enrolment = self.training.enrol(training_id, data, caller.actor())
             self.audit(caller, "create", "enrolment", enrolment["id"], detail=enrolment["status"])
-            return json_response(EnrolmentOut().dump(enrolment), status=201)
+            return json_response(shared(EnrolmentOut).dump(enrolment), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -252,10 +253,10 @@ class TrainingRoutes:
     def list_enrolments(self, request, training_id):
         caller = self.guard.caller(request, "training:participants")
         self._training_in_scope(caller, training_id)
-        query = read_query(request, EnrolmentQuery())
+        query = read_query(request, shared(EnrolmentQuery))
         enrolments = self.training.list_enrolments(training_id, query["include_cancelled"])
         self.audit(caller, "read", "enrolment", training_id)
-        return json_response({"items": [EnrolmentOut().dump(e) for e in enrolments], "next_cursor": None})
+        return json_response({"items": [shared(EnrolmentOut).dump(e) for e in enrolments], "next_cursor": None})
 
     @route("POST", "/v1/trainings/<training_id>/enrolments/<enrolment_id>/cancellation",
            summary="Cancel an enrolment; the first waitlisted person is promoted", tag="training",
@@ -265,7 +266,7 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
         enrolment = self.training.cancel_enrolment(training_id, enrolment_id, caller.actor())
         self.audit(caller, "update", "enrolment", enrolment_id, detail="cancelled")
-        return json_response(EnrolmentOut().dump(enrolment), status=201)
+        return json_response(shared(EnrolmentOut).dump(enrolment), status=201)
 
     # --- accommodations and attendance -----------------------------------------------------------
 
@@ -275,7 +276,7 @@ class TrainingRoutes:
     def get_accommodations(self, request, training_id):
         caller = self.guard.caller(request, "training:read")
         self._training_in_scope(caller, training_id)
-        return json_response(AccommodationsOut().dump(self.training.accommodations(training_id)))
+        return json_response(shared(AccommodationsOut).dump(self.training.accommodations(training_id)))
 
     @route("POST", "/v1/trainings/<training_id>/accommodations",
            summary="Mark a need arranged for a session, or waive it with a reason", tag="training",
@@ -286,10 +287,10 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
 
         def produce():
-            result = self.training.record_arrangement(training_id, read_json(request, ArrangementIn()),
+            result = self.training.record_arrangement(training_id, read_json(request, shared(ArrangementIn)),
                                                       caller.actor())
             self.audit(caller, "update", "training", training_id, detail="accommodation")
-            return json_response(AccommodationsOut().dump(result), status=201)
+            return json_response(shared(AccommodationsOut).dump(result), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -302,11 +303,11 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
 
         def produce():
-            data = read_json(request, AttendanceIn())
+            data = read_json(request, shared(AttendanceIn))
             self._sheet_reachable(caller, data["sheet"])
             result = self.training.record_attendance(training_id, data, caller.actor())
             self.audit(caller, "update", "attendance", training_id, detail=data["session_id"])
-            return json_response(AttendanceResultOut().dump(result), status=201)
+            return json_response(shared(AttendanceResultOut).dump(result), status=201)
 
         return self.idempotent(request, caller, produce)
 
@@ -330,7 +331,7 @@ class TrainingRoutes:
         self._training_in_scope(caller, training_id)
         result = self.training.get_attendance(training_id)
         self.audit(caller, "read", "attendance", training_id)
-        return json_response(AttendanceOut().dump(result))
+        return json_response(shared(AttendanceOut).dump(result))
 
     # --- calendars -------------------------------------------------------------------------------
 
@@ -385,11 +386,11 @@ class TrainingRoutes:
            errors=(403, 404, 409))
     def create_calendar_feed(self, request):
         caller = self.guard.caller(request, "training:read")
-        scope = read_json(request, FeedKeyIn())["scope"]
+        scope = read_json(request, shared(FeedKeyIn))["scope"]
         self._calendar_scope(caller, scope)
         plain, stored = feed_keys.create(self.db.session, caller.kind, caller.subject, scope)
         self.audit(caller, "create", "calendar_feed", stored.id)
-        body = FeedKeyCreatedOut().dump({"id": stored.id, "scope": scope, "created_at": stored.created_at,
+        body = shared(FeedKeyCreatedOut).dump({"id": stored.id, "scope": scope, "created_at": stored.created_at,
                                           "url": f"/v1/calendar/{scope}.ics?key={plain}"})
         return json_response(body, status=201)
 
@@ -398,7 +399,7 @@ class TrainingRoutes:
     def list_calendar_feeds(self, request):
         caller = self.guard.caller(request)
         keys = feed_keys.live_keys_of(self.db.session, caller.kind, caller.subject)
-        return json_response(FeedKeysOut().dump({"items": keys}))
+        return json_response(shared(FeedKeysOut).dump({"items": keys}))
 
     @route("DELETE", "/v1/calendar/feeds/<feed_id>", summary="Revoke a calendar subscription key (owner or admin)",
            tag="training", status=204, errors=(404,))

@@ -13,6 +13,7 @@ from gateway.bodies import json_response, read_query
 from gateway.presenting import person_view
 from gateway.problems import HttpProblem
 from gateway.routes import route
+from gateway.schemas import shared
 from gateway.schemas.transfers import ExportQuery, ImportJobOut, ImportQuery
 from inklusi_platform.errors import NotFound
 from inklusi_platform.spreadsheets import neutralise
@@ -45,7 +46,7 @@ class TransferRoutes:
         caller = self.guard.caller(request, "imports:write")
 
         def produce():
-            query = read_query(request, ImportQuery())
+            query = read_query(request, shared(ImportQuery))
             upload = request.files.get("file")
             if upload is None:
                 raise HttpProblem(415, "Kirim berkas sebagai multipart/form-data dengan kolom 'file'.")
@@ -53,7 +54,7 @@ class TransferRoutes:
             job = self.registry.start_import(upload.filename or "upload.csv", _base64(content), query["mode"],
                                              caller.actor(), caller.scope.filter_areas(None), _declaration(query))
             self.audit(caller, "create", "import", job["id"], detail=f"{len(content)} bytes")
-            return json_response(ImportJobOut().dump(job), status=202,
+            return json_response(shared(ImportJobOut).dump(job), status=202,
                                  headers={"Location": f"/v1/imports/{job['id']}"})
 
         return self.idempotent(request, caller, produce)
@@ -62,7 +63,7 @@ class TransferRoutes:
            permission="imports:write", response=ImportJobOut, errors=(404,))
     def get_import(self, request, job_id):
         caller = self.guard.caller(request, "imports:write")
-        return json_response(ImportJobOut().dump(self._job_for(caller, job_id)))
+        return json_response(shared(ImportJobOut).dump(self._job_for(caller, job_id)))
 
     @route("GET", "/v1/imports/<job_id>/errors", summary="The per-row error report (CSV: Baris, Kolom, Pesan)",
            tag="imports", permission="imports:write", content_type="text/csv", errors=(404,))
@@ -79,7 +80,7 @@ class TransferRoutes:
            content_type="text/csv")
     def export_persons(self, request):
         caller = self.guard.caller(request, "persons:export")
-        query = read_query(request, ExportQuery())
+        query = read_query(request, shared(ExportQuery))
         areas = caller.scope.filter_areas(query.get("area"))
         rows, ids = [], []
         cursor = None

@@ -30,7 +30,8 @@ def test_registry_database_down_is_503_then_recovers_without_restart(gateway, re
         assert_unavailable(admin.get(f"/v1/persons/{person_id}"))
         assert_unavailable(admin.get("/v1/persons"))
         assert_unavailable(admin.post("/v1/persons", json=refused, headers={"Idempotency-Key": "hp-uji-1"}))
-    assert admin.get("/health").status_code == 503
+    # Probed in the background: the registry's readiness and the gateway's probe each lag a second or two.
+    wait_for(lambda: admin.get("/health").status_code == 503, timeout=10, message="/health to say 503")
 
     database_proxy.start()
     wait_for(lambda: admin.get(f"/v1/persons/{person_id}").status_code == 200, timeout=10,

@@ -2,13 +2,13 @@
 import json
 
 import pytest
-from kombu import Connection, Queue
+from kombu import Connection, Exchange, Queue
 from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform.engines import make_engine
 from inklusi_platform.errors import ValidationFailed
 from inklusi_platform.outbox import OutboxRelay
-from inklusi_platform.publishing import ConfirmedPublisher, events_exchange
+from inklusi_platform.publishing import BatchNotConfirmed, ConfirmedPublisher, Outgoing, events_exchange
 from inklusi_platform.unit_of_work import UnitOfWork
 from tests.integration.platform.services import LedgerService
 from tests.support.tcp_proxy import TcpProxy
@@ -91,3 +91,37 @@ def test_events_written_while_broker_is_unreachable_arrive_in_order_after_it_ret
         while (message := queue.get(no_ack=True)) is not None:
             received.append(json.loads(message.body)["payload"]["entry_id"])
     assert received == [f"o{n}" for n in range(5)]
+
+
+def test_relay_publishes_batches_in_order_and_marks_each_batch_sent(rabbit_config, databases, query, event_tap):
+    engine = make_engine(databases["ledger"])
+    sessions = sessionmaker(engine)
+    uow = UnitOfWork(sessions(), "ledger")
+    for n in range(250):
+        uow.emit("entry_recorded", {"entry_id": f"b{n}", "amount": n})
+    uow.commit()
+    uow.close()
+    relay = OutboxRelay(sessions, ConfirmedPublisher(rabbit_config["AMQP_URI"]), batch_size=100)
+    try:
+        assert [relay.publish_pending() for _ in range(4)] == [100, 100, 50, 0]
+    finally:
+        relay.publisher.close()
+        engine.dispose()
+    assert query("ledger", "SELECT count(*) FROM outbox WHERE published_at IS NULL") == [(0,)]
+    received = wait_for(lambda: (m := event_tap()) and len(m) == 250 and m, message="250 events")
+    assert [json.loads(m.body)["payload"]["entry_id"] for m in received] == [f"b{n}" for n in range(250)]
+
+
+def test_a_batch_the_broker_refuses_is_not_confirmed_and_the_publisher_recovers(rabbit_config, event_tap):
+    publisher = ConfirmedPublisher(rabbit_config["AMQP_URI"])
+    body = json.dumps({"payload": {"entry_id": "x"}})
+    missing = Exchange("no-such-exchange", type="topic", passive=True)  # the broker closes the channel
+    try:
+        with pytest.raises(BatchNotConfirmed) as refused:
+            publisher.publish_batch([Outgoing(body, events_exchange("ledger"), "entry_recorded"),
+                                     Outgoing(body, missing, "entry_recorded")])
+        assert refused.value.confirmed <= 1  # never the refused one
+        publisher.publish_batch([Outgoing(body, events_exchange("ledger"), "entry_recorded")])
+    finally:
+        publisher.close()
+    assert 1 <= len(wait_for(event_tap, message="the event after the refusal")) <= 2

@@ -1,7 +1,8 @@
-"""GET /health: the gateway asks each service's health RPC; one missing service makes it 503."""
+"""GET /health: the gateway probes each service's health RPC in the background; one missing service makes it 503."""
 import pytest
 
 from funding.service import FundingService
+from tests.support.waiting import wait_for
 from training.service import TrainingService
 
 pytestmark = pytest.mark.integration
@@ -15,8 +16,9 @@ def other_services(container_factory, make_config, pg_database):
 
 def test_health_is_200_when_every_service_answers(gateway, registry_service, notify_service, other_services,
                                                   web_session):
-    response = web_session.get("/health")
-    assert response.status_code == 200, response.text
+    # The gateway started before the services: its next probe round (every second) finds them up.
+    response = wait_for(lambda: (r := web_session.get("/health")).status_code == 200 and r, timeout=10,
+                        message="/health to turn 200")
     body = response.json()
     assert body["status"] == "up"
     assert body["gateway"]["checks"] == {"database": "up", "broker": "up"}
@@ -26,6 +28,8 @@ def test_health_is_200_when_every_service_answers(gateway, registry_service, not
 
 def test_health_is_503_and_names_the_service_that_is_down(gateway, registry_service, other_services,
                                                           web_session):
+    wait_for(lambda: web_session.get("/health").json()["services"]["registry"]["status"] == "up", timeout=10,
+             message="the registry probed up")
     response = web_session.get("/health")
     assert response.status_code == 503
     services = response.json()["services"]

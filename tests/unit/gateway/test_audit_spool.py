@@ -88,3 +88,46 @@ def test_entries_hold_no_more_than_the_caller_wrote(tmp_path):
     [row] = entries(principal=None, action="read", resource="person", resource_ids=None, correlation_id=None,
                     outcome="success", detail="x" * 400)
     assert len(row["detail"]) == 300 and row["resource_id"] is None
+
+
+def _unreachable():
+    raise ConnectionError("the gateway's database is away")
+
+
+def test_a_clean_stop_writes_the_entries_the_writer_was_still_gathering(tmp_path, engine_for, sqlite_url):
+    import eventlet
+    import sqlalchemy as sa
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway.audit import AuditLog, AuditWriter
+    from gateway.models import AuditEntry, Base
+
+    engine = engine_for(sqlite_url)
+    Base.metadata.create_all(engine)
+    sessions = sessionmaker(engine)
+    # A writer that would wait a minute to gather: only the stop can write these entries in time.
+    writer = AuditWriter(AuditSpool(tmp_path / "spool"), sessions, poll_seconds=60, gather_seconds=60)
+    runner = eventlet.spawn(writer.run)
+    eventlet.sleep(0.01)
+    log = AuditLog(writer, "c-1")
+    log(None, "read", "person", ["p1", "p2", "p3"])
+    log.write()
+    eventlet.sleep(0.01)
+    writer.stop()
+    runner.kill()
+    with sessions() as session:
+        assert sorted(session.scalars(sa.select(AuditEntry.resource_id))) == ["p1", "p2", "p3"]
+    assert list((tmp_path / "spool").glob("*.jsonl")) == []
+
+
+def test_a_stop_while_the_database_is_away_leaves_the_entries_to_the_next_process(tmp_path):
+    from gateway.audit import AuditLog, AuditWriter
+
+    writer = AuditWriter(AuditSpool(tmp_path), _unreachable)
+    log = AuditLog(writer, "c-2")
+    log(None, "read", "person", ["p1", "p2"])
+    log.write()
+    writer.stop()  # logs a warning, keeps the file
+    database = Database()
+    assert AuditSpool(tmp_path).drain(database.write) == 2
+    assert ids(database) == ["p1", "p2"]

@@ -73,6 +73,30 @@ def test_the_account_check_caches_briefly_then_looks_again(monkeypatch):
     assert not check.is_active("user", "u1")
 
 
+def test_while_one_request_looks_an_account_up_the_others_keep_the_last_answer(monkeypatch):
+    import eventlet
+
+    clock, lookups = Clock(), []
+
+    def slow_lookup(kind, subject):
+        lookups.append(subject)
+        eventlet.sleep(0.05)  # the database round trip, during which other requests arrive
+        return False
+
+    check = AccountCheck(sessions=None, ttl_seconds=1.0, clock=clock)
+    monkeypatch.setattr(check, "_lookup", lambda kind, subject: True)
+    assert check.is_active("user", "u1")
+    monkeypatch.setattr(check, "_lookup", slow_lookup)
+    clock.now = 1.5
+    pile = eventlet.GreenPile()
+    for _ in range(20):
+        pile.spawn(check.is_active, "user", "u1")
+    answers = list(pile)
+    assert lookups == ["u1"]  # one round trip, not twenty
+    assert answers.count(False) == 1 and answers.count(True) == 19
+    assert not check.is_active("user", "u1")  # the new answer from now on
+
+
 def test_while_the_database_is_away_the_last_answer_holds_for_a_tokens_lifetime(monkeypatch):
     clock, answers = Clock(), {"u1": True}
 

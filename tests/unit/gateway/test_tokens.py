@@ -88,6 +88,25 @@ def test_expired_token_is_refused_with_reason_and_indonesian_message(issuer):
     assert caught.value.reason == EXPIRED
 
 
+def test_a_verified_token_is_remembered_but_its_times_are_checked_on_every_use(issuer, monkeypatch):
+    token, _ = issue(issuer)
+    first = issuer.decode_access(token, now=NOW + timedelta(minutes=1))
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: pytest.fail("decoded again"))
+    assert issuer.decode_access(token, now=NOW + timedelta(minutes=2)) == first
+    with pytest.raises(InvalidToken) as caught:
+        issuer.decode_access(token, now=NOW + timedelta(minutes=16))
+    assert caught.value.reason == EXPIRED
+
+
+def test_a_token_that_failed_is_never_remembered(issuer):
+    token, _ = issue(issuer)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            issuer.decode_access(forged, now=NOW)
+    assert issuer.decode_access(token, now=NOW).subject == "u1"
+
+
 def test_small_clock_skew_is_tolerated_but_no_more():
     issuer = TokenIssuer(SECRET, leeway=timedelta(seconds=30))
     token, expires_at = issue(issuer)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform import tables
 from inklusi_platform.outbox import OutboxRelay, RelayBlocked
+from inklusi_platform.publishing import BatchNotConfirmed
 from inklusi_platform.unit_of_work import UnitOfWork, already_processed
 
 
@@ -14,15 +15,23 @@ def payload(n):
 
 
 class RecordingPublisher:
-    def __init__(self, fail_on=None):
-        self.sent = []
-        self.fail_on = fail_on
+    """Publishes a batch; with `fail_on`, the broker confirms the messages before that person's event and
+    then the connection dies (what it had sent after that is lost or not: either way unconfirmed)."""
 
-    def publish_json(self, body, *, exchange, routing_key, headers=None, declare=()):
-        envelope = json.loads(body)
-        if self.fail_on is not None and envelope["payload"]["person_id"] == self.fail_on:
-            raise ConnectionError("broker unreachable")
-        self.sent.append((exchange.name, routing_key, envelope, headers))
+    def __init__(self, fail_on=None, confirmed_before_failure=True):
+        self.sent = []
+        self.batches = 0
+        self.fail_on = fail_on
+        self.confirmed_before_failure = confirmed_before_failure
+
+    def publish_batch(self, messages):
+        self.batches += 1
+        for index, message in enumerate(messages):
+            envelope = json.loads(message.body)
+            if self.fail_on is not None and envelope["payload"]["person_id"] == self.fail_on:
+                raise BatchNotConfirmed(index if self.confirmed_before_failure else 0,
+                                        ConnectionError("broker unreachable"))
+            self.sent.append((message.exchange.name, message.routing_key, envelope, message.headers))
 
 
 @pytest.fixture
@@ -62,12 +71,13 @@ def test_relay_publishes_in_order_and_marks_sent(sessions):
     assert relay.publish_pending() == 3
     assert relay.publish_pending() == 2
     assert relay.publish_pending() == 0
+    assert publisher.batches == 2  # one confirm wait per batch, not per event
     assert [env["payload"]["person_id"] for _, _, env, _ in publisher.sent] == ["p0", "p1", "p2", "p3", "p4"]
     assert {exchange for exchange, *_ in publisher.sent} == {"registry.events"}
     assert all(row.published_at is not None for row in outbox_rows(sessions))
 
 
-def test_relay_stops_at_first_failure_and_keeps_what_went_out(sessions):
+def test_relay_stops_at_first_unconfirmed_event_and_keeps_what_was_confirmed(sessions):
     uow = UnitOfWork(sessions(), "registry")
     for n in range(4):
         uow.emit("person_registered", payload(n))
@@ -85,6 +95,26 @@ def test_relay_stops_at_first_failure_and_keeps_what_went_out(sessions):
     relay.publisher = publisher
     assert relay.publish_pending() == 2
     assert [env["payload"]["person_id"] for _, _, env, _ in publisher.sent] == ["p2", "p3"]
+
+
+def test_a_batch_whose_confirm_fails_is_republished_whole_and_nothing_is_lost(sessions):
+    uow = UnitOfWork(sessions(), "registry")
+    for n in range(4):
+        uow.emit("person_registered", payload(n))
+    uow.commit()
+    relay = OutboxRelay(sessions, RecordingPublisher(fail_on="p3", confirmed_before_failure=False))
+    with pytest.raises(RelayBlocked) as blocked:
+        relay.publish_pending()
+    assert blocked.value.published == 0
+    rows = outbox_rows(sessions)
+    assert [r.published_at for r in rows] == [None] * 4
+    assert rows[0].attempts == 1 and "broker unreachable" in rows[0].last_error
+
+    publisher = RecordingPublisher()
+    relay.publisher = publisher
+    assert relay.publish_pending() == 4
+    assert [env["payload"]["person_id"] for _, _, env, _ in publisher.sent] == ["p0", "p1", "p2", "p3"]
+    assert all(row.published_at is not None for row in outbox_rows(sessions))
 
 
 def test_relay_sends_correlation_id_as_nameko_context_header(sessions):
@@ -107,3 +137,18 @@ def test_processed_marker_is_transactional(sessions):
     uow.commit()
     with sessions() as session:
         assert already_processed(session, "q", "e1")
+
+
+def test_an_event_is_claimed_once_per_consumer_and_a_rolled_back_claim_is_no_claim(sessions):
+    first = UnitOfWork(sessions(), "notify")
+    assert first.claim_event("q", "e1")
+    first.commit()
+    again = UnitOfWork(sessions(), "notify")
+    assert not again.claim_event("q", "e1")
+    assert again.claim_event("other-q", "e1")  # another consumer handles it on its own
+    again.rollback()
+    with sessions() as session:
+        assert not already_processed(session, "other-q", "e1")
+    retried = UnitOfWork(sessions(), "notify")
+    assert retried.claim_event("other-q", "e1")
+    retried.commit()
