@@ -165,20 +165,27 @@ def _dialect(bind):
     return bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
 
 
-def _upsert(dialect: str):
+def _insert(dialect: str):
+    """The dialect's own INSERT, which has ON CONFLICT."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover
         raise RuntimeError(f"counts need an upsert, which {dialect} lacks here")
-    statement = insert(person_counts)
+    return insert
+
+
+def _upsert(dialect: str):
+    statement = _insert(dialect)(person_counts)
     return statement.on_conflict_do_update(index_elements=list(KEY),
                                            set_={"n": person_counts.c.n + statement.excluded.n})
 
 
 # Built once per dialect and executed with many rows (sent as one statement): nothing to build per call.
 _UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+_FIRST_STATE = {dialect: _insert(dialect)(person_counts_state).on_conflict_do_nothing(index_elements=["id"])
+                for dialect in ("postgresql", "sqlite")}
 _STATE = sa.select(person_counts_state.c.as_of).where(person_counts_state.c.id == 1)
 _LOCKED_STATE = {None: _STATE, "share": _STATE.with_for_update(read=True, key_share=True),
                  "update": _STATE.with_for_update()}
@@ -196,8 +203,9 @@ def _as_of(bind, lock: str | None = None) -> date:
     query = _LOCKED_STATE[lock]
     found = bind.execute(query).scalar()
     if found is None:
-        # A database made from the models (tests, a fresh SQLite file): no persons were counted yet.
-        bind.execute(person_counts_state.insert().values(id=1, as_of=clock.today()))
+        # A database made from the models or emptied (tests, a fresh SQLite file): no persons were
+        # counted yet. Concurrent first writers may all get here: the first insert wins, the rest wait.
+        bind.execute(_FIRST_STATE[_dialect(bind).name].values(id=1, as_of=clock.today()))
         found = bind.execute(query).scalar()
     return found
 

@@ -148,3 +148,23 @@ def test_what_a_rolled_back_savepoint_noted_is_not_counted(pg_url, units, monkey
     figures = assert_same_as_scan(units(pg_url), monkeypatch)
     assert figures["total_persons"]["count"] == 2
     assert {row["category"] for row in figures["persons"]} == {"fisik", "sensorik"}
+
+
+def test_first_writers_on_an_emptied_register_both_commit(pg_url, units):
+    """No state row yet (a database emptied, as the tests do): two first writers both create it."""
+    engine = make_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(person_counts_state.delete())
+    engine.dispose()
+    first, second = units(pg_url), units(pg_url)
+    register(first, ACTOR, 1, date(1990, 1, 1), "L", DESAS[0], ["fisik"])
+    counts.write_pending(first.session)  # holds the new state row until it commits
+    waiting = eventlet.spawn(lambda: (register(second, ACTOR, 2, date(1991, 1, 1), "P", DESAS[0], ["fisik"]),
+                                      counts.write_pending(second.session)))
+    eventlet.sleep(0.3)
+    first.commit()
+    waiting.wait()
+    second.commit()
+    check = units(pg_url)
+    assert check.session.scalar(sa.select(sa.func.count()).select_from(person_counts_state)) == 1
+    assert stats.registry_stats(check, None)["total_persons"]["count"] == 2
