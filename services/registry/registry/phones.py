@@ -8,6 +8,7 @@ import phonenumbers
 # Separators people type; anything else (letters, "ext") is refused rather than guessed at,
 # because phonenumbers would read letters as keypad digits.
 _ALLOWED = re.compile(r"^\+?[\d\s\-.()/]+$")
+_NOT_DIGITS = re.compile(r"\D")
 _EXAMPLE = {"ID": "0812-3456-7890"}
 # Numbers this process turned into E.164 lately: given again (an import's row is normalised when its
 # cell is read, then checked as a registration), they are returned as they are, not parsed again.
@@ -41,7 +42,7 @@ def normalise_phone(raw: object, region: str = "ID") -> str:
 
 
 def _parse(text: str, region: str) -> phonenumbers.PhoneNumber | None:
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGITS.sub("", text)
     attempts = [text]
     country_code = str(phonenumbers.country_code_for_region(region))
     if not text.startswith("+") and digits.startswith(country_code):

@@ -355,10 +355,29 @@ def check_person(doc: dict, today: date, refused=()) -> tuple[dict, dict]:
     return values, dict(errors)
 
 
+# NIKs found valid lately, with what they were checked against: an import checks a row's NIK when
+# reading its cell, then again as a registration. Bounded: emptied when full.
+_RECENT_VALID_NIKS: set[tuple] = set()
+_RECENT_MAX = 10_000
+
+
+def nik_problems(nik, birth_date: date | None, sex: str | None, today: date) -> list:
+    """check_nik, not run again for a NIK it found valid with the same birth date, sex and day."""
+    key = (nik, birth_date, sex, today) if nik.__class__ is str else None
+    if key is not None and key in _RECENT_VALID_NIKS:
+        return []
+    problems = check_nik(nik, birth_date=birth_date, sex=sex, today=today)
+    if not problems and key is not None:
+        if len(_RECENT_VALID_NIKS) >= _RECENT_MAX:
+            _RECENT_VALID_NIKS.clear()
+        _RECENT_VALID_NIKS.add(key)
+    return problems
+
+
 def _check_numbers(doc, birth_date, sex, today, values, errors) -> None:
     if "nik" in doc and doc["nik"] is not None:
         # With a birth date or sex that failed to load, the NIK is still checked on its own.
-        problems = check_nik(doc["nik"], birth_date=birth_date, sex=sex, today=today)
+        problems = nik_problems(doc["nik"], birth_date, sex, today)
         for problem in problems:
             errors.add("nik", {"code": problem.code, "message": problem.message})
         if not problems:

@@ -70,3 +70,18 @@ def test_an_import_row_takes_the_shortcut():
     # An import's row is built from parsed cells: it must not pay for the schema.
     assert _registration_shortcut(BASE) == RegistrationInput().load(BASE)
     assert _registration_shortcut(_with("guardian", KeyError)) is not None
+
+
+def test_a_nik_found_valid_is_not_checked_again_against_the_same_facts(monkeypatch):
+    from registry import schemas
+    from registry.nik import check_nik
+
+    nik, born, today = "3507015203900001", date(1990, 3, 12), date(2025, 6, 1)
+    assert check_nik(nik, birth_date=born, sex="P", today=today) == []
+    assert schemas.nik_problems(nik, born, "P", today) == []
+    checked = []
+    monkeypatch.setattr(schemas, "check_nik", lambda *a, **k: checked.append(a) or ["wrong"])
+    assert schemas.nik_problems(nik, born, "P", today) == []
+    assert checked == []
+    # Other facts: checked anew.
+    assert schemas.nik_problems(nik, born, "L", today) == ["wrong"]
