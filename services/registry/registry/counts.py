@@ -189,7 +189,9 @@ def _upsert_unnested():
     types = {**{name: ARRAY(sa.String) for name in KEY}, "n": ARRAY(sa.Integer)}
     cells = sa.func.unnest(*(sa.bindparam(name, type_=types[name]) for name in (*KEY, "n"))) \
         .table_valued(*KEY, "n").render_derived()
-    statement = insert(person_counts).from_select([*KEY, "n"], sa.select(*cells.c))
+    # Ordered by key, so two writers lock the cells they share in one order.
+    statement = insert(person_counts).from_select([*KEY, "n"],
+                                                  sa.select(*cells.c).order_by(*(cells.c[name] for name in KEY)))
     return statement.on_conflict_do_update(index_elements=list(KEY),
                                            set_={"n": person_counts.c.n + statement.excluded.n})
 
