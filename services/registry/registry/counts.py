@@ -182,10 +182,30 @@ def _upsert(dialect: str):
                                            set_={"n": person_counts.c.n + statement.excluded.n})
 
 
-# Built once per dialect and executed with many rows (sent as one statement): nothing to build per call.
+def _upsert_unnested():
+    """PostgreSQL's upsert of all the cells in one statement, from one array per column.
+
+    SQLAlchemy runs an ON CONFLICT DO UPDATE executed with many rows one row at a time (it keeps
+    such statements out of its multi-row VALUES batching): an import batch's few thousand cells
+    were as many round trips.
+    """
+    from sqlalchemy.dialects.postgresql import ARRAY, insert
+
+    types = {**{name: ARRAY(sa.String) for name in KEY}, "n": ARRAY(sa.Integer)}
+    cells = sa.func.unnest(*(sa.bindparam(name, type_=types[name]) for name in (*KEY, "n"))) \
+        .table_valued(*KEY, "n").render_derived()
+    # Ordered by key, so two writers lock the cells they share in one order.
+    statement = insert(person_counts).from_select([*KEY, "n"],
+                                                  sa.select(*cells.c).order_by(*(cells.c[name] for name in KEY)))
+    return statement.on_conflict_do_update(index_elements=list(KEY),
+                                           set_={"n": person_counts.c.n + statement.excluded.n})
+
+
+# Built once per dialect; each call is one statement, nothing to build per call.
 _UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
 _FIRST_STATE = {dialect: _insert(dialect)(person_counts_state).on_conflict_do_nothing(index_elements=["id"])
                 for dialect in ("postgresql", "sqlite")}
+_UPSERT_UNNESTED = _upsert_unnested()
 _STATE = sa.select(person_counts_state.c.as_of).where(person_counts_state.c.id == 1)
 _LOCKED_STATE = {None: _STATE, "share": _STATE.with_for_update(read=True, key_share=True),
                  "update": _STATE.with_for_update()}
@@ -193,9 +213,15 @@ _LOCKED_STATE = {None: _STATE, "share": _STATE.with_for_update(read=True, key_sh
 
 def _add(bind, deltas: Mapping) -> None:
     """Add the deltas to their cells in one statement; keys in order, so two writers lock rows alike."""
-    rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(deltas.items()) if n]
-    if rows:
-        bind.execute(_UPSERTS[_dialect(bind).name], rows)
+    cells = [(*key, n) for key, n in sorted(deltas.items()) if n]
+    if not cells:
+        return
+    dialect = _dialect(bind).name
+    if dialect == "postgresql":
+        columns = zip(*cells, strict=True)
+        bind.execute(_UPSERT_UNNESTED, {name: list(column) for name, column in zip((*KEY, "n"), columns, strict=True)})
+    else:
+        bind.execute(_UPSERTS[dialect], [dict(zip((*KEY, "n"), cell, strict=True)) for cell in cells])
 
 
 def _as_of(bind, lock: str | None = None) -> date:

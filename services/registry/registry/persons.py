@@ -25,6 +25,7 @@ from registry.schemas import (
     check_person,
     combine,
     load,
+    load_registration,
     refuse,
 )
 
@@ -295,7 +296,7 @@ def check_registration(data, today: date, schema: RegistrationInput | None = Non
 
     The one check of a registration, for the API and the batch import alike.
     """
-    doc, schema_errors = load(schema or _REGISTRATION, data)
+    doc, schema_errors = load_registration(data, schema or _REGISTRATION)
     values, rule_errors = check_person(doc, today, refused=schema_errors)
     consent = doc.get("consent")
     if consent is not None:

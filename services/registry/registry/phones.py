@@ -8,7 +8,13 @@ import phonenumbers
 # Separators people type; anything else (letters, "ext") is refused rather than guessed at,
 # because phonenumbers would read letters as keypad digits.
 _ALLOWED = re.compile(r"^\+?[\d\s\-.()/]+$")
+_NOT_DIGITS = re.compile(r"\D")
 _EXAMPLE = {"ID": "0812-3456-7890"}
+# Numbers this process turned into E.164 lately: given again (an import's row is normalised when its
+# cell is read, then checked as a registration), they are returned as they are, not parsed again.
+# Parsing is the costly part; a number valid once stays valid. Bounded: emptied when full.
+_RECENT_E164: set[str] = set()
+_RECENT_MAX = 10_000
 
 
 def normalise_phone(raw: object, region: str = "ID") -> str:
@@ -17,6 +23,8 @@ def normalise_phone(raw: object, region: str = "ID") -> str:
     Accepts 0812..., +62812..., 62812... and 812... (a spreadsheet that dropped the leading 0).
     """
     text = str(raw).strip() if raw is not None else ""
+    if text in _RECENT_E164:
+        return text
     if not text:
         raise ValueError("Nomor telepon kosong.")
     if not _ALLOWED.match(text):
@@ -26,11 +34,15 @@ def normalise_phone(raw: object, region: str = "ID") -> str:
         example = _EXAMPLE.get(region)
         hint = f" (contoh: {example})" if example else ""
         raise ValueError(f"Nomor telepon '{text}' tidak valid{hint}.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(_RECENT_E164) >= _RECENT_MAX:
+        _RECENT_E164.clear()
+    _RECENT_E164.add(e164)
+    return e164
 
 
 def _parse(text: str, region: str) -> phonenumbers.PhoneNumber | None:
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGITS.sub("", text)
     attempts = [text]
     country_code = str(phonenumbers.country_code_for_region(region))
     if not text.startswith("+") and digits.startswith(country_code):

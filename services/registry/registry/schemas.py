@@ -175,6 +175,113 @@ def load(schema: Schema, data, partial: bool = False) -> tuple[dict, dict]:
         return valid, flatten(error.messages)
 
 
+# --- registrations without marshmallow, when nothing in them can be refused ---------------------
+# A registration is loaded once per imported row; RegistrationInput's load is most of that row's
+# check. What the shortcut accepts it loads exactly as the schema would (Text: whitespace
+# collapsed, length within bounds; choices; ISO dates or date objects; nested sections); anything
+# else (a field it does not know, a wrong type, a blank required value, a value too long) goes
+# through the schema, so every message still comes from there.
+
+_SKIP = object()  # "not for the shortcut": the schema decides
+
+
+def _text(value, max_length: int, allow_none: bool):
+    if value is None:
+        return None if allow_none else _SKIP
+    if value.__class__ is not str:
+        return _SKIP
+    text = " ".join(value.split())
+    if not text:
+        return None if allow_none else _SKIP
+    return text if len(text) <= max_length else _SKIP
+
+
+def _day(value):
+    if isinstance(value, date):
+        return value
+    if value.__class__ is not str:
+        return _SKIP
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return _SKIP
+
+
+def _choice(value, options):
+    return value if value.__class__ is str and value in options else _SKIP
+
+
+_TOP_TEXTS = {"nik": (vocabulary.NUMBER_MAX, False), "kk": (vocabulary.NUMBER_MAX, True),
+              "name": (vocabulary.NAME_MAX, False), "desa_code": (20, False), "phone": (vocabulary.PHONE_MAX, True)}
+_SHORTCUT_FIELDS = {*_TOP_TEXTS, "birth_date", "sex", "disability", "guardian", "business", "consent"}
+_REQUIRED = ("nik", "name", "birth_date", "sex", "desa_code", "disability", "consent")
+_CONSENT_FIELDS = {"purpose", "given_by", "form", "given_on"}
+_GUARDIAN_NEEDS, _GUARDIAN_FIELDS = {"name", "relation"}, {"name", "relation", "phone"}
+
+
+def _registration_shortcut(data: dict) -> dict | None:
+    """The loaded registration, or None when the schema must judge it."""
+    if not _SHORTCUT_FIELDS.issuperset(data) or any(name not in data for name in _REQUIRED):
+        return None
+    doc: dict = {}
+    for name, (max_length, allow_none) in _TOP_TEXTS.items():
+        if name in data:
+            doc[name] = _text(data[name], max_length, allow_none)
+    doc["birth_date"] = _day(data["birth_date"])
+    doc["sex"] = _choice(data["sex"], SEXES)
+    disability = data["disability"]
+    if disability.__class__ is not dict or set(disability) != {"categories"}:
+        return None
+    categories = disability["categories"]
+    if categories.__class__ is not list or len(categories) > vocabulary.CATEGORIES_MAX:
+        return None
+    loaded = [_text(c, vocabulary.CATEGORY_MAX, False) for c in categories]
+    if _SKIP in loaded:
+        return None
+    doc["disability"] = {"categories": loaded}
+    consent = data["consent"]
+    if consent.__class__ is not dict or set(consent) != _CONSENT_FIELDS:
+        return None
+    doc["consent"] = {"purpose": _choice(consent["purpose"], PURPOSES),
+                      "given_by": _choice(consent["given_by"], GIVERS),
+                      "form": _choice(consent["form"], CONSENT_FORMS), "given_on": _day(consent["given_on"])}
+    if _SKIP in doc.values() or _SKIP in doc["consent"].values():
+        return None
+    if "guardian" in data:
+        guardian = data["guardian"]
+        if guardian is None:
+            doc["guardian"] = None
+        elif guardian.__class__ is not dict or not _GUARDIAN_NEEDS <= set(guardian) <= _GUARDIAN_FIELDS:
+            return None
+        else:
+            doc["guardian"] = {"name": _text(guardian["name"], vocabulary.NAME_MAX, False),
+                               "relation": _text(guardian["relation"], vocabulary.RELATION_MAX, False)}
+            if "phone" in guardian:
+                doc["guardian"]["phone"] = _text(guardian["phone"], vocabulary.PHONE_MAX, True)
+            if _SKIP in doc["guardian"].values():
+                return None
+    if "business" in data:
+        business = data["business"]
+        if business is None:
+            doc["business"] = None
+        elif business.__class__ is not dict or set(business) != {"sector"}:
+            return None
+        else:
+            doc["business"] = {"sector": _text(business["sector"], vocabulary.SECTOR_MAX, True)}
+            if doc["business"]["sector"] is _SKIP:
+                return None
+    return doc
+
+
+def load_registration(data, schema: Schema | None = None) -> tuple[dict, dict]:
+    """load(RegistrationInput(), data), without the schema's cost when nothing in `data` can be refused."""
+    if isinstance(data, dict):
+        doc = _registration_shortcut(data)
+        if doc is not None:
+            return doc, {}
+    return load(schema or RegistrationInput(), data)
+
+
 def flatten(messages, prefix: str = "") -> dict:
     flat: dict[str, list] = {}
     items = messages.items() if isinstance(messages, dict) else [("_schema", messages)]
@@ -248,10 +355,29 @@ def check_person(doc: dict, today: date, refused=()) -> tuple[dict, dict]:
     return values, dict(errors)
 
 
+# NIKs found valid lately, with what they were checked against: an import checks a row's NIK when
+# reading its cell, then again as a registration. Bounded: emptied when full.
+_RECENT_VALID_NIKS: set[tuple] = set()
+_RECENT_MAX = 10_000
+
+
+def nik_problems(nik, birth_date: date | None, sex: str | None, today: date) -> list:
+    """check_nik, not run again for a NIK it found valid with the same birth date, sex and day."""
+    key = (nik, birth_date, sex, today) if nik.__class__ is str else None
+    if key is not None and key in _RECENT_VALID_NIKS:
+        return []
+    problems = check_nik(nik, birth_date=birth_date, sex=sex, today=today)
+    if not problems and key is not None:
+        if len(_RECENT_VALID_NIKS) >= _RECENT_MAX:
+            _RECENT_VALID_NIKS.clear()
+        _RECENT_VALID_NIKS.add(key)
+    return problems
+
+
 def _check_numbers(doc, birth_date, sex, today, values, errors) -> None:
     if "nik" in doc and doc["nik"] is not None:
         # With a birth date or sex that failed to load, the NIK is still checked on its own.
-        problems = check_nik(doc["nik"], birth_date=birth_date, sex=sex, today=today)
+        problems = nik_problems(doc["nik"], birth_date, sex, today)
         for problem in problems:
             errors.add("nik", {"code": problem.code, "message": problem.message})
         if not problems:

@@ -1,6 +1,7 @@
 """Phone numbers from field forms become E.164 or are refused in Indonesian."""
 import pytest
 
+from registry import phones
 from registry.phones import normalise_phone
 
 
@@ -49,3 +50,12 @@ def test_letters_refused(raw):
 def test_empty(raw):
     with pytest.raises(ValueError, match="kosong"):
         normalise_phone(raw)
+
+
+def test_a_number_normalised_once_is_not_parsed_again(monkeypatch):
+    # An import normalises a phone cell, then checks the row as a registration with the result.
+    first = normalise_phone("0812 9876 5432")
+    parsed = []
+    monkeypatch.setattr(phones, "_parse", lambda *args: parsed.append(args))
+    assert normalise_phone(first) == first == "+6281298765432"
+    assert parsed == []

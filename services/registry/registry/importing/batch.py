@@ -83,9 +83,18 @@ def write(uow, registrations: list[Registration], actor) -> list[str]:
 
 
 def _entry(person_id: str, action: str, changes: dict, user_id: str, org_id: str | None, at: datetime) -> dict:
-    # As history.record writes it: personal fields sealed.
+    # As history.record writes it: values as JSON, personal fields sealed.
+    changes = {field: [_jsonable(old), _jsonable(new)] for field, (old, new) in changes.items()}
     return {"person_id": person_id, "at": at, "actor_user_id": user_id, "actor_org_id": org_id, "action": action,
-            "changes": history.seal_changes(history.jsonable(changes))}
+            "changes": history.seal_changes(changes)}
+
+
+_PLAIN = frozenset((str, bool, int, type(None)))
+
+
+def _jsonable(value):
+    # history.jsonable, which walks every value, only for those that are not JSON already (dates, lists).
+    return value if value.__class__ in _PLAIN else history.jsonable(value)
 
 
 def _duplicate_flags(session, people: list[dict], at: datetime) -> list[dict]:

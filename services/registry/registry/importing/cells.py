@@ -100,6 +100,10 @@ def _date_from_text(text: str, label: str) -> date:
     )
 
 
+# Compiled once: these run for every row.
+_NOT_LETTERS = re.compile(r"[^a-z]")
+_SEPARATORS = re.compile(r"[\s\-_.]")
+
 _SEXES = {
     "l": "L", "lk": "L", "laki": "L", "lakilaki": "L", "pria": "L",
     "p": "P", "pr": "P", "perempuan": "P", "wanita": "P",
@@ -107,7 +111,7 @@ _SEXES = {
 
 
 def parse_sex(value: object) -> str:
-    sex = _SEXES.get(re.sub(r"[^a-z]", "", str(value).casefold()))
+    sex = _SEXES.get(_NOT_LETTERS.sub("", str(value).casefold()))
     if sex is None:
         raise ValueError(f"Jenis kelamin '{value}' tidak dikenal; isi L (laki-laki) atau P (perempuan).")
     return sex
@@ -126,7 +130,7 @@ _NO = {"tidak", "tdk", "t", "n", "no", "belum", "tidaksetuju", "tidakbersedia", 
 def parse_consent(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    key = re.sub(r"[\s\-_.]", "", str(value).casefold())
+    key = _SEPARATORS.sub("", str(value).casefold())
     if key in _YES:
         return True
     if key in _NO:
@@ -145,7 +149,7 @@ _CONSENT_FORMS = {
 
 
 def parse_consent_form(value: object) -> str:
-    form = _CONSENT_FORMS.get(re.sub(r"[^a-z]", "", str(value).casefold()))
+    form = _CONSENT_FORMS.get(_NOT_LETTERS.sub("", str(value).casefold()))
     if form is None:
         raise ValueError(f"Bentuk persetujuan '{value}' tidak dikenal; isi Tertulis, Dibacakan, Bahasa Isyarat "
                          "atau Mudah Dibaca.")

@@ -22,7 +22,8 @@ from registry.importing.cells import (
 from registry.importing.desa import resolve_desa
 from registry.importing.headers import FIELD_LABELS, Cell
 from registry.importing.xlsx import FORMULA_WITHOUT_VALUE
-from registry.nik import check_nik, clean_number
+from registry.nik import clean_number
+from registry.schemas import nik_problems
 
 ADULT_AGE = 18
 FORMULA_MESSAGE = ("Sel ini berisi rumus tanpa nilai tersimpan. Buka berkas di Excel lalu simpan ulang, atau "
@@ -90,7 +91,7 @@ def parse_row(
         nik = ""
     else:
         nik = id_number(row.value("nik"))
-        for problem in check_nik(nik, birth_date=birth_date, sex=sex, today=today):
+        for problem in nik_problems(nik, birth_date, sex, today):
             row.error("nik", problem.message)
     kk = row.parse("kk", parse_kk)
     name = row.parse("name", parse_name, required=True)
