@@ -96,6 +96,10 @@ class Database(DependencyProvider):
         self.engine = make_engine(config["DATABASE_URL"])
         translate_outages(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # UnitOfWork.read's engine: the same pool, no transaction. SQLite keeps its single connection
+        # to the session (a second checkout would wait for it).
+        self.reader = (self.engine.execution_options(isolation_level="AUTOCOMMIT")
+                       if self.engine.dialect.name == "postgresql" else None)
         if self.with_relay:
             self.relay = OutboxRelay(
                 self.sessions,
@@ -129,7 +133,7 @@ class Database(DependencyProvider):
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx) -> UnitOfWork:
-        uow = UnitOfWork(self.sessions(), self.container.service_name, sessions=self.sessions)
+        uow = UnitOfWork(None, self.container.service_name, sessions=self.sessions, reader=self.reader)
         self.units[worker_ctx] = uow
         return uow
 

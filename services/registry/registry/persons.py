@@ -58,6 +58,16 @@ _CHANGES = PersonChanges()
 # a Person) without the ORM's identity map and change tracking, and still see this unit's changes.
 _PERSONS = Person.__table__
 _COLUMNS = [getattr(Person, column.key) for column in _PERSONS.c]
+_CONSENTS = Consent.__table__
+# The hot reads' statements, built once from the tables (Core): SQLAlchemy finds their compiled form by
+# identity, where a statement built per call costs a cache-key walk, and the ORM's per-call setup is skipped.
+_PERSON_BY_ID = (
+    sa.select(*_PERSONS.c, _CONSENTS.c.purpose)
+    .outerjoin(_CONSENTS, sa.and_(_CONSENTS.c.person_id == _PERSONS.c.id, _CONSENTS.c.withdrawn_on.is_(None)))
+    .where(_PERSONS.c.id == sa.bindparam("person_id"))
+)
+_PURPOSES_OF = sa.select(_CONSENTS.c.person_id, _CONSENTS.c.purpose).where(
+    _CONSENTS.c.person_id.in_(sa.bindparam("ids", expanding=True)), _CONSENTS.c.withdrawn_on.is_(None))
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -120,13 +130,10 @@ def view(uow, person: Person) -> dict:
 
 
 def get_person(uow, person_id: str) -> dict:
-    """One query: the person's row once per active consent (or once with none)."""
+    """One statement: the person's row once per active consent (or once with none)."""
     if not isinstance(person_id, str):
         raise NotFound("Data orang ini tidak ditemukan.")
-    rows = uow.session.execute(
-        sa.select(*_COLUMNS, Consent.purpose)
-        .outerjoin(Consent, sa.and_(Consent.person_id == Person.id, Consent.withdrawn_on.is_(None)))
-        .where(Person.id == person_id)).all()
+    rows = uow.read(_PERSON_BY_ID, {"person_id": person_id})
     if not rows:
         raise NotFound("Data orang ini tidak ditemukan.")
     given = {row.purpose for row in rows}
@@ -254,12 +261,21 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
         query = query.where(sa.or_(Person.name > after["name"],
                                    sa.and_(Person.name == after["name"], Person.id > after["id"])))
     # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order.
-    rows = uow.session.execute(query.order_by(Person.name, Person.id).limit(limit + 1)).all()
-    result = page(list(rows), limit, lambda p: {"name": p.name, "id": p.id})
-    active = consents.active_purposes(uow, [p.id for p in result["items"]])
+    rows = uow.read(query.order_by(Person.name, Person.id).limit(limit + 1))
+    result = page(rows, limit, lambda p: {"name": p.name, "id": p.id})
+    active = _active_purposes([p.id for p in result["items"]], uow)
     today = history.today()
     result["items"] = [person_dict(p, active[p.id], today) for p in result["items"]]
     return result
+
+
+def _active_purposes(ids: list[str], uow) -> dict[str, list[str]]:
+    """consents.active_purposes through uow.read: a page's consents without beginning a transaction."""
+    given: dict[str, set[str]] = {person_id: set() for person_id in ids}
+    if ids:
+        for person_id, purpose in uow.read(_PURPOSES_OF, {"ids": ids}):
+            given[person_id].add(purpose)
+    return {person_id: [p for p in PURPOSES if p in purposes] for person_id, purposes in given.items()}
 
 
 # --- registering ---------------------------------------------------------------------------------
