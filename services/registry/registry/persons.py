@@ -54,10 +54,10 @@ _AREA = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 # Built once: a marshmallow schema deep-copies its fields on every instantiation.
 _REGISTRATION = RegistrationInput()
 _CHANGES = PersonChanges()
-# Reads select columns, not entities: rows carry the columns by name (person_dict reads them like
-# a Person) without the ORM's identity map and change tracking, and still see this unit's changes.
+# Reads select the tables' columns, not entities: rows carry the columns by name (person_dict reads
+# them like a Person) without the ORM's identity map and change tracking; uow.read still shows them
+# this unit's changes.
 _PERSONS = Person.__table__
-_COLUMNS = [getattr(Person, column.key) for column in _PERSONS.c]
 _CONSENTS = Consent.__table__
 # The hot reads' statements, built once from the tables (Core): SQLAlchemy finds their compiled form by
 # identity, where a statement built per call costs a cache-key walk, and the ORM's per-call setup is skipped.
@@ -238,7 +238,9 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
 
-    query = sa.select(*_COLUMNS)
+    # The table's columns, not the ORM's: a cached statement's result columns are matched to the
+    # executing one's by ==, which a sealed column's ORM comparator refuses.
+    query = sa.select(*_PERSONS.c)
     if areas:
         query = query.where(sa.or_(*[area_condition(a) for a in areas]))
     nik = _whole_nik(filters.get("nik")) or _whole_nik(filters.get("q"))

@@ -146,6 +146,11 @@ def test_lists_page_and_filter_on_postgresql(registry):
         if not (cursor := page["next_cursor"]):
             break
     assert sorted(seen) == sorted(["Dewi", "ahmad", "Citra"]) and len(seen) == 3
+    # The same page again runs the statement SQLAlchemy compiled and cached the first time.
+    first = registry.list_persons(["35.07.25"], {}, 10, None)
+    assert registry.list_persons(["35.07.25"], {}, 10, None) == first
+    assert [p["name"] for p in first["items"]] == ["Dewi", "ahmad"]
+    assert [p["consent_active"] for p in first["items"]] == [["pendataan"], ["pendataan"]]
     assert [p["name"] for p in registry.list_persons(None, {"category": "ganda"}, 10, None)["items"]] == ["ahmad"]
     assert [p["name"] for p in registry.list_persons(None, {"q": "UDI"}, 10, None)["items"]] == ["Budi"]
     assert registry.list_persons([], {}, 10, None) == {"items": [], "next_cursor": None}
