@@ -62,6 +62,12 @@ def translate_outages(engine: sa.Engine) -> None:
             raise unavailable(context.sqlalchemy_exception) from context.original_exception
 
 
+def reader_for(engine: sa.Engine) -> sa.Engine | None:
+    """UnitOfWork.read's engine: the same pool, in autocommit. None on SQLite, whose single connection
+    stays with the session (a second checkout would wait for it)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else None
+
+
 class _NoTracebackForOutages(logging.Filter):
     """nameko logs a worker's error with its traceback; during an outage that is one per request."""
 
@@ -96,10 +102,7 @@ class Database(DependencyProvider):
         self.engine = make_engine(config["DATABASE_URL"])
         translate_outages(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # UnitOfWork.read's engine: the same pool, no transaction. SQLite keeps its single connection
-        # to the session (a second checkout would wait for it).
-        self.reader = (self.engine.execution_options(isolation_level="AUTOCOMMIT")
-                       if self.engine.dialect.name == "postgresql" else None)
+        self.reader = reader_for(self.engine)
         if self.with_relay:
             self.relay = OutboxRelay(
                 self.sessions,
