@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from inklusi_platform.database import reader_for
+from inklusi_platform.database import make_reader
 from inklusi_platform.engines import make_engine
 from inklusi_platform.tables import outbox
 from inklusi_platform.unit_of_work import UnitOfWork
@@ -20,7 +20,8 @@ _STARTED = sa.select(sa.func.now().label("started"), sa.select(sa.func.count()).
 def test_reads_run_alone_until_the_unit_begins_then_see_its_changes(databases):
     engine = make_engine(databases["ledger"])
     sessions = sessionmaker(engine, expire_on_commit=False)
-    uow = UnitOfWork(None, "ledger", sessions=sessions, reader=reader_for(engine))
+    reader = make_reader(databases["ledger"])
+    uow = UnitOfWork(None, "ledger", sessions=sessions, reader=reader)
     try:
         [first] = uow.read(_STARTED)
         time.sleep(0.01)
@@ -41,3 +42,4 @@ def test_reads_run_alone_until_the_unit_begins_then_see_its_changes(databases):
     finally:
         uow.close()
         engine.dispose()
+        reader.dispose()
