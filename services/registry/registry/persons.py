@@ -66,8 +66,6 @@ _PERSON_BY_ID = (
     .outerjoin(_CONSENTS, sa.and_(_CONSENTS.c.person_id == _PERSONS.c.id, _CONSENTS.c.withdrawn_on.is_(None)))
     .where(_PERSONS.c.id == sa.bindparam("person_id"))
 )
-_PURPOSES_OF = sa.select(_CONSENTS.c.person_id, _CONSENTS.c.purpose).where(
-    _CONSENTS.c.person_id.in_(sa.bindparam("ids", expanding=True)), _CONSENTS.c.withdrawn_on.is_(None))
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -262,22 +260,31 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if after is not None:
         query = query.where(sa.or_(Person.name > after["name"],
                                    sa.and_(Person.name == after["name"], Person.id > after["id"])))
-    # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order.
-    rows = uow.read(query.order_by(Person.name, Person.id).limit(limit + 1))
-    result = page(rows, limit, lambda p: {"name": p.name, "id": p.id})
-    active = _active_purposes([p.id for p in result["items"]], uow)
+    # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order; the
+    # page's active consents join it in the same statement, a row per consent (or one with none).
+    chosen = query.order_by(Person.name, Person.id).limit(limit + 1).subquery()
+    rows = uow.read(
+        sa.select(chosen, _CONSENTS.c.purpose)
+        .outerjoin(_CONSENTS, sa.and_(_CONSENTS.c.person_id == chosen.c.id, _CONSENTS.c.withdrawn_on.is_(None)))
+        .order_by(chosen.c.name, chosen.c.id))
+    people, given = _with_purposes(rows)
+    result = page(people, limit, lambda p: {"name": p.name, "id": p.id})
     today = history.today()
-    result["items"] = [person_dict(p, active[p.id], today) for p in result["items"]]
+    result["items"] = [person_dict(p, [purpose for purpose in PURPOSES if purpose in given[p.id]], today)
+                       for p in result["items"]]
     return result
 
 
-def _active_purposes(ids: list[str], uow) -> dict[str, list[str]]:
-    """consents.active_purposes through uow.read: a page's consents without beginning a transaction."""
-    given: dict[str, set[str]] = {person_id: set() for person_id in ids}
-    if ids:
-        for person_id, purpose in uow.read(_PURPOSES_OF, {"ids": ids}):
-            given[person_id].add(purpose)
-    return {person_id: [p for p in PURPOSES if p in purposes] for person_id, purposes in given.items()}
+def _with_purposes(rows) -> tuple[list, dict[str, set[str]]]:
+    """Persons in order, once each, and the purposes of their active consents, from rows joined to them."""
+    people, given = [], {}
+    for row in rows:
+        if row.id not in given:
+            people.append(row)
+            given[row.id] = set()
+        if row.purpose is not None:
+            given[row.id].add(row.purpose)
+    return people, given
 
 
 # --- registering ---------------------------------------------------------------------------------
