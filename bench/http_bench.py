@@ -6,7 +6,8 @@ Starts its own processes (`python -m registry serve`, `python -m gateway serve`,
 @http service) on a throwaway RabbitMQ vhost and two throwaway PostgreSQL databases, registers
 `--persons` persons through the API, then runs wrk (`apt-get install wrk`) against /health,
 /health/live, GET /v1/persons/{id} and a list page of 50, and POSTs registrations from Python. Also
-prints each process's idle RSS. Prints figures; asserts nothing.
+prints each process's idle RSS, and for the read, list and write runs the CPU each of the gateway and
+the registry spent per request (from /proc). Prints figures; asserts nothing.
 """
 import argparse
 import os
@@ -79,6 +80,12 @@ def rss_mb(pid: int) -> float:
     return int(subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True).stdout) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (from /proc, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_for(check, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -99,6 +106,8 @@ def main():
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--prefix", default=os.environ.get("TEST_DB_PREFIX", "bench"))
     parser.add_argument("--only", help="comma-separated path names to run (health, read, list, write)")
+    parser.add_argument("--max-workers", type=int, default=32,
+                        help="MAX_WORKERS of the gateway and the registry (also their AMQP prefetch)")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy gateway and registry during the read by id (stacks in the log folder)")
     args = parser.parse_args()
@@ -117,7 +126,8 @@ def main():
     env.update({
         "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}", "DATA_DIR": str(data_dir),
         "GATEWAY_ADDRESS": GATEWAY, "LOG_LEVEL": "WARNING", "JWT_SECRET": "bench-secret-0123456789-abcdef-01234",
-        "INKLUSI_ADMIN_PASSWORD": PASSWORD, "DB_POOL_SIZE": "5", "DB_MAX_OVERFLOW": "5", "MAX_WORKERS": "32",
+        "INKLUSI_ADMIN_PASSWORD": PASSWORD, "DB_POOL_SIZE": "5", "DB_MAX_OVERFLOW": "5",
+        "MAX_WORKERS": str(args.max_workers),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), str(ROOT / "gateway"), str(ROOT / "services/registry"),
                                        env.get("PYTHONPATH", "")]),
         **{f"{name.upper()}_DATABASE_URL": f"{args.server}/{db}" for name, db in databases.items()},
@@ -171,9 +181,14 @@ def main():
                                        "-o", str(data_dir / f"{name}-{what}.txt")], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
                      for name, p in processes if args.profile and name in ("gateway", "registry")]
+            before = {name: cpu_seconds(p.pid) for name, p in processes if name in ("gateway", "registry")}
             result = run()
             for spy in spies:
                 spy.wait()
+            # CPU per request of each process (py-spy's sampling adds a little when --profile is on).
+            requests_done = result["rps"] * result.get("seconds", args.seconds)
+            result["cpu_ms"] = {name: (cpu_seconds(p.pid) - before[name]) * 1000 / max(requests_done, 1)
+                                for name, p in processes if name in before}
             return result
 
         if "read" in only:
@@ -189,8 +204,9 @@ def main():
         bare = rows[0][1]["rps"]
         print(f"{'path':36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'non-2xx':>8}")
         for name, row in rows:
+            cpu = " ".join(f"{who} {ms:.2f}" for who, ms in row.get("cpu_ms", {}).items())
             print(f"{name:36} {row['rps']:8.0f} {row['p50']:8.1f} {row['p99']:8.1f} {row['rps'] / bare:7.3f} "
-                  f"{row['non_2xx']:8d}")
+                  f"{row['non_2xx']:8d}  {'CPU ms/req: ' + cpu if cpu else ''}")
         print("idle RSS (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in rss.items()))
     finally:
         for _name, process in processes:
@@ -222,7 +238,7 @@ def post_writes(base: str, headers: dict, first_serial: int, count: int, clients
         results = list(pool.map(write, range(count)))
     seconds = time.perf_counter() - started
     latencies = sorted(ms for ms, _ in results)
-    return {"rps": count / seconds, "p50": latencies[len(latencies) // 2],
+    return {"rps": count / seconds, "seconds": seconds, "p50": latencies[len(latencies) // 2],
             "p99": latencies[int(len(latencies) * 0.99) - 1], "non_2xx": sum(1 for _, s in results if s != 201)}
 
 

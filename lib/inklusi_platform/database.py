@@ -62,6 +62,16 @@ def translate_outages(engine: sa.Engine) -> None:
             raise unavailable(context.sqlalchemy_exception) from context.original_exception
 
 
+def make_reader(url: str) -> sa.Engine | None:
+    """UnitOfWork.read's engine (engines.make_engine, reader). None on SQLite, whose single
+    connection stays with the session (a second one would wait for its lock)."""
+    if not url.startswith("postgresql"):
+        return None
+    engine = make_engine(url, reader=True)
+    translate_outages(engine)
+    return engine
+
+
 class _NoTracebackForOutages(logging.Filter):
     """nameko logs a worker's error with its traceback; during an outage that is one per request."""
 
@@ -88,6 +98,7 @@ class Database(DependencyProvider):
         self.seal_outcomes = seal_outcomes
         self.units = WeakKeyDictionary()
         self.relay = None
+        self.reader = None
         self.outcomes_table = None
         self.stopping = threading.Event()  # green under eventlet's monkey patch
 
@@ -96,6 +107,7 @@ class Database(DependencyProvider):
         self.engine = make_engine(config["DATABASE_URL"])
         translate_outages(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.reader = make_reader(config["DATABASE_URL"])
         if self.with_relay:
             self.relay = OutboxRelay(
                 self.sessions,
@@ -127,9 +139,11 @@ class Database(DependencyProvider):
             self.relay.stop()
             self.relay.publisher.close()
         self.engine.dispose()
+        if self.reader is not None:
+            self.reader.dispose()
 
     def get_dependency(self, worker_ctx) -> UnitOfWork:
-        uow = UnitOfWork(self.sessions(), self.container.service_name, sessions=self.sessions)
+        uow = UnitOfWork(None, self.container.service_name, sessions=self.sessions, reader=self.reader)
         self.units[worker_ctx] = uow
         return uow
 

@@ -6,7 +6,12 @@ from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 
-def make_engine(url: str) -> sa.Engine:
+def make_engine(url: str, reader: bool = False) -> sa.Engine:
+    """`reader`: PostgreSQL connections in autocommit for UnitOfWork.read, in a pool of their own
+    (DB_READ_POOL_SIZE, no overflow). Sharing the main pool cost a switch of isolation level at every
+    checkout and back at every checkin (a tenth of a read's CPU), and its overflow connections were
+    closed and opened again under bursts. A read holds its connection for one statement, so a few
+    serve many workers; one that finds them all busy waits its turn."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     if url.startswith("postgresql"):
@@ -14,6 +19,9 @@ def make_engine(url: str) -> sa.Engine:
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()
+        if reader:
+            return sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_timeout=10, max_overflow=0,
+                                    pool_size=int(os.environ.get("DB_READ_POOL_SIZE", "4")))
         # No pool_pre_ping (a SELECT 1 per checkout): a disconnect error invalidates the whole pool
         # instead (database.translate_outages), and the next checkout connects afresh.
         # Every process of the suite shares the server's max_connections (100 by default): ops size the

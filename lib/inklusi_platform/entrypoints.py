@@ -7,8 +7,10 @@ deadline passed is refused before it runs, and a worker that ran past it is roll
 import logging
 import sys
 
+import kombu.serialization
 from nameko import rpc as nameko_rpc
 from nameko import timer as nameko_timer
+from nameko.exceptions import UnserializableValueError, serialize
 
 from inklusi_platform import rpc_deadline
 from inklusi_platform.database import finish_unit_of_work
@@ -21,14 +23,34 @@ log = logging.getLogger(__name__)
 class Responder(nameko_rpc.Responder):
     publisher_cls = ReplyPublisher
 
+    def send_response(self, result, exc_info):
+        """nameko's, encoding the reply once: it encoded the result to check that it can, then the
+        whole reply again to send it (a list page of 50 persons twice)."""
+        error = serialize(exc_info[1]) if exc_info is not None else None
+        serializer = kombu.serialization.registry.type_to_name[self.message.properties["content_type"]]
+        try:
+            content_type, encoding, body = kombu.serialization.dumps({"result": result, "error": error}, serializer)
+        except Exception:
+            exc_info = sys.exc_info()
+            error, result = serialize(UnserializableValueError(result)), None  # always encodable
+            content_type, encoding, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
+        self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
+            body, content_type=content_type, content_encoding=encoding, exchange=self.exchange,
+            routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"))
+        return result, exc_info
+
 
 class RpcConsumer(nameko_rpc.RpcConsumer):
     queue_consumer = QueueConsumer()
 
+    def setup(self):
+        super().setup()
+        self.exchange = nameko_rpc.get_rpc_exchange(self.container.config)  # once, not per reply
+
     def handle_result(self, message, result, exc_info):
         config = self.container.config
-        responder = Responder(config["AMQP_URI"], nameko_rpc.get_rpc_exchange(config),
-                              config.get("SERIALIZER", "json"), message)
+        responder = Responder(config["AMQP_URI"], self.exchange, config.get("SERIALIZER", "json"), message)
         try:
             result, exc_info = responder.send_response(result, exc_info)
         except Exception as exc:

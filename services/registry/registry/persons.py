@@ -55,10 +55,18 @@ _AREA = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 # Built once: a marshmallow schema deep-copies its fields on every instantiation.
 _REGISTRATION = RegistrationInput()
 _CHANGES = PersonChanges()
-# Reads select columns, not entities: rows carry the columns by name (person_dict reads them like
-# a Person) without the ORM's identity map and change tracking, and still see this unit's changes.
+# Reads select the tables' columns, not entities: rows carry the columns by name (person_dict reads
+# them like a Person) without the ORM's identity map and change tracking; uow.read still shows them
+# this unit's changes.
 _PERSONS = Person.__table__
-_COLUMNS = [getattr(Person, column.key) for column in _PERSONS.c]
+_CONSENTS = Consent.__table__
+# The hot reads' statements, built once from the tables (Core): SQLAlchemy finds their compiled form by
+# identity, where a statement built per call costs a cache-key walk, and the ORM's per-call setup is skipped.
+_PERSON_BY_ID = (
+    sa.select(*_PERSONS.c, _CONSENTS.c.purpose)
+    .outerjoin(_CONSENTS, sa.and_(_CONSENTS.c.person_id == _PERSONS.c.id, _CONSENTS.c.withdrawn_on.is_(None)))
+    .where(_PERSONS.c.id == sa.bindparam("person_id"))
+)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -121,13 +129,10 @@ def view(uow, person: Person) -> dict:
 
 
 def get_person(uow, person_id: str) -> dict:
-    """One query: the person's row once per active consent (or once with none)."""
+    """One statement: the person's row once per active consent (or once with none)."""
     if not isinstance(person_id, str):
         raise NotFound("Data orang ini tidak ditemukan.")
-    rows = uow.session.execute(
-        sa.select(*_COLUMNS, Consent.purpose)
-        .outerjoin(Consent, sa.and_(Consent.person_id == Person.id, Consent.withdrawn_on.is_(None)))
-        .where(Person.id == person_id)).all()
+    rows = uow.read(_PERSON_BY_ID, {"person_id": person_id})
     if not rows:
         raise NotFound("Data orang ini tidak ditemukan.")
     given = {row.purpose for row in rows}
@@ -232,7 +237,9 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if areas is not None and not areas:
         return {"items": [], "next_cursor": None}
 
-    query = sa.select(*_COLUMNS)
+    # The table's columns, not the ORM's: a cached statement's result columns are matched to the
+    # executing one's by ==, which a sealed column's ORM comparator refuses.
+    query = sa.select(*_PERSONS.c)
     if areas:
         query = query.where(sa.or_(*[area_condition(a) for a in areas]))
     nik = _whole_nik(filters.get("nik")) or _whole_nik(filters.get("q"))
@@ -254,13 +261,31 @@ def list_persons(uow, areas, filters=None, limit=None, cursor=None) -> dict:
     if after is not None:
         query = query.where(sa.or_(Person.name > after["name"],
                                    sa.and_(Person.name == after["name"], Person.id > after["id"])))
-    # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order.
-    rows = uow.session.execute(query.order_by(Person.name, Person.id).limit(limit + 1)).all()
-    result = page(list(rows), limit, lambda p: {"name": p.name, "id": p.id})
-    active = consents.active_purposes(uow, [p.id for p in result["items"]])
+    # Inside one kecamatan or desa, ix_persons_{kecamatan,desa}_name_id walks the page in order; the
+    # page's active consents join it in the same statement, a row per consent (or one with none).
+    chosen = query.order_by(Person.name, Person.id).limit(limit + 1).subquery()
+    rows = uow.read(
+        sa.select(chosen, _CONSENTS.c.purpose)
+        .outerjoin(_CONSENTS, sa.and_(_CONSENTS.c.person_id == chosen.c.id, _CONSENTS.c.withdrawn_on.is_(None)))
+        .order_by(chosen.c.name, chosen.c.id))
+    people, given = _with_purposes(rows)
+    result = page(people, limit, lambda p: {"name": p.name, "id": p.id})
     today = history.today()
-    result["items"] = [person_dict(p, active[p.id], today) for p in result["items"]]
+    result["items"] = [person_dict(p, [purpose for purpose in PURPOSES if purpose in given[p.id]], today)
+                       for p in result["items"]]
     return result
+
+
+def _with_purposes(rows) -> tuple[list, dict[str, set[str]]]:
+    """Persons in order, once each, and the purposes of their active consents, from rows joined to them."""
+    people, given = [], {}
+    for row in rows:
+        if row.id not in given:
+            people.append(row)
+            given[row.id] = set()
+        if row.purpose is not None:
+            given[row.id].add(row.purpose)
+    return people, given
 
 
 # --- registering ---------------------------------------------------------------------------------

@@ -51,6 +51,10 @@ class LedgerService(ServiceBase):
         return entry_id
 
     @rpc
+    def unencodable(self) -> object:
+        return {"when": object()}
+
+    @rpc
     def record_slowly(self, entry_id: str, amount: int, seconds: float) -> str:
         self.db.session.add(Entry(id=entry_id, amount=amount))
         self.db.session.flush()

@@ -3,6 +3,7 @@ import json
 
 import pytest
 from kombu import Connection, Exchange, Queue
+from nameko.exceptions import RemoteError
 from sqlalchemy.orm import sessionmaker
 
 from inklusi_platform.engines import make_engine
@@ -44,6 +45,17 @@ def test_failed_worker_keeps_neither_data_nor_event(container_factory, make_conf
     assert refused.value.details == {"amount": ["ditolak"]}  # the error crossed RPC as itself
     assert query("ledger", "SELECT count(*) FROM ledger_entries") == [(0,)]
     assert query("ledger", "SELECT count(*) FROM outbox") == [(0,)]
+
+
+def test_a_reply_is_encoded_once_and_an_unencodable_one_becomes_an_error(container_factory, make_config,
+                                                                         databases, ledger_rpc):
+    container = container_factory(LedgerService, make_config("ledger", databases["ledger"]))
+    container.start()
+    with ledger_rpc() as ledger:
+        with pytest.raises(RemoteError) as refused:
+            ledger.unencodable()
+        assert refused.value.exc_type == "UnserializableValueError"
+        assert ledger.record("e3", 7) == "e3"  # and the service goes on answering
 
 
 def test_events_written_while_broker_is_unreachable_arrive_in_order_after_it_returns(

@@ -146,6 +146,15 @@ def test_lists_page_and_filter_on_postgresql(registry):
         if not (cursor := page["next_cursor"]):
             break
     assert sorted(seen) == sorted(["Dewi", "ahmad", "Citra"]) and len(seen) == 3
+    # The same page again runs the statement SQLAlchemy compiled and cached the first time; a second
+    # consent neither repeats the person nor takes a place on the page.
+    registry.record_consent(ids["Dewi"], {"purpose": "komunikasi", "given_by": "self", "form": "written",
+                                          "given_on": "2025-05-02"}, ACTOR)
+    first = registry.list_persons(["35.07.25"], {}, 10, None)
+    assert registry.list_persons(["35.07.25"], {}, 10, None) == first
+    assert [p["name"] for p in first["items"]] == ["Dewi", "ahmad"]
+    assert [p["consent_active"] for p in first["items"]] == [["pendataan", "komunikasi"], ["pendataan"]]
+    assert [p["name"] for p in registry.list_persons(["35.07"], {}, 2, None)["items"]] == ["Citra", "Dewi"]
     assert [p["name"] for p in registry.list_persons(None, {"category": "ganda"}, 10, None)["items"]] == ["ahmad"]
     assert [p["name"] for p in registry.list_persons(None, {"q": "UDI"}, 10, None)["items"]] == ["Budi"]
     assert registry.list_persons([], {}, 10, None) == {"items": [], "next_cursor": None}
