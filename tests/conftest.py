@@ -22,6 +22,7 @@ os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZX
 # with whatever else runs there): a few idle connections each, more only while busy.
 os.environ.setdefault("DB_POOL_SIZE", "2")
 os.environ.setdefault("DB_MAX_OVERFLOW", "6")
+os.environ.setdefault("DB_READ_POOL_SIZE", "2")
 
 
 @pytest.fixture(scope="session")
