@@ -6,7 +6,7 @@ from gateway.handlers.persons import _jsonable
 from gateway.presenting import expected_version, record_response
 from gateway.problems import HttpProblem
 from gateway.routes import route
-from gateway.schemas import shared
+from gateway.schemas import projection, shared
 from gateway.schemas.common import AreaPageQuery, PageQuery
 from gateway.schemas.groups import (
     ActivityIn,
@@ -223,4 +223,4 @@ class GroupRoutes:
         figures = self.registry.registry_stats(caller.scope.filter_areas(query.get("area")), min_cell)
         if query.get("format", "json") != "json":
             return stats_file(figures, query["format"])
-        return json_response(shared(StatsOut).dump(figures))
+        return json_response(projection(StatsOut)(figures))
