@@ -101,8 +101,9 @@ class Databases:
         admin = self._admin()
         with admin.connect() as connection:
             version = connection.scalar(sa.text("SHOW server_version"))
+            autovacuum = connection.scalar(sa.text("SHOW autovacuum"))
         admin.dispose()
-        return version
+        return f"{version} (autovacuum {autovacuum})"
 
     def backend_pids(self) -> list[int]:
         """The PostgreSQL backends serving the bench's databases (for their CPU, when the server is local)."""

@@ -12,6 +12,21 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 30.0
 
 
+def unsent(batch_size: int) -> sa.Select:
+    """The next batch of unsent events, oldest first, locked for this relay."""
+    return (
+        sa.select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.routing_key,
+                  outbox.c.body, outbox.c.correlation_id)
+        .where(outbox.c.published_at.is_(None))
+        # Id order, spelled as the index (published_at, id) is: after a bulk load that nothing has
+        # analysed yet (an import's COPY), ORDER BY id alone was planned as a scan of every unsent
+        # row and a sort per batch (300,000 rows: 250 events/s instead of thousands).
+        .order_by(outbox.c.published_at, outbox.c.id)
+        .limit(batch_size)
+        .with_for_update()
+    )
+
+
 class OutboxRelay:
     def __init__(self, session_factory, publisher: ConfirmedPublisher, batch_size: int = 100,
                  poll_seconds: float = 1.0, max_backoff: float = MAX_BACKOFF_SECONDS):
@@ -33,14 +48,7 @@ class OutboxRelay:
         republishes: consumers are idempotent.
         """
         with self.session_factory() as session, session.begin():
-            rows = session.execute(
-                sa.select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.routing_key,
-                          outbox.c.body, outbox.c.correlation_id)
-                .where(outbox.c.published_at.is_(None))
-                .order_by(outbox.c.id)
-                .limit(self.batch_size)
-                .with_for_update()
-            ).all()
+            rows = session.execute(unsent(self.batch_size)).all()
             if not rows:
                 return 0
             messages = [
