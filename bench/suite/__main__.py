@@ -8,6 +8,7 @@ as JSON in the work folder). Stops everything it started and drops its vhost and
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import secrets
@@ -202,6 +203,21 @@ def load_persons(args, api: Api, suite: Suite, broker: Broker, databases: Databa
     return imported, drained
 
 
+def _per_run(target: load.Target, repeats: int, work: Path) -> list[load.Target]:
+    """One target per run; with bodies, each run its own share of them, so a later run never sends a
+    body (a NIK) an earlier one registered: that would measure 409s, not registrations."""
+    if target.bodies is None:
+        return [target] * repeats
+    lines = target.bodies.read_text().splitlines()
+    share = len(lines) // repeats
+    shares = []
+    for run in range(repeats):
+        path = target.bodies.with_name(f"{target.bodies.stem}-run{run + 1}.jsonl")
+        path.write_text("\n".join(lines[run * share:(run + 1) * share]) + "\n")
+        shares.append(dataclasses.replace(target, bodies=path))
+    return shares
+
+
 def read_ids(databases: Databases) -> list[str]:
     """Ids of loaded persons for the read paths, at random (the registry's table, read by the harness only)."""
     return databases.column("registry", "SELECT id FROM persons ORDER BY random() LIMIT 5000")
@@ -224,8 +240,9 @@ def measure_paths(args, api: Api, gateway: str, baseline: str, databases: Databa
     ]
 
     def measure(url: str, target: load.Target) -> dict:
+        targets = _per_run(target, args.repeats, work)
         meter.start()
-        runs = [load.run(url, target, args.duration, work, use_wrk=use_wrk) for _ in range(args.repeats)]
+        runs = [load.run(url, one, args.duration, work, use_wrk=use_wrk) for one in targets]
         used = meter.stop()
         requests_sent = sum(run.requests for run in runs) or 1
         figure = {**load.median_result(runs).as_dict(), "connections": target.connections,
