@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,8 @@ end
 def run_wrk(base_url: str, target: Target, seconds: float, work_dir: Path, connections: int | None = None) -> Result:
     connections = connections or target.connections
     threads = min(2, connections)
-    script = work_dir / f"wrk-{abs(hash((target.name, connections))) % 10**8}.lua"
+    # A script of its own per run: the replica step runs two at once, and one must not read the other's half-written.
+    script = work_dir / f"wrk-{uuid.uuid4().hex[:12]}.lua"
     script.write_text(lua_script(target, threads))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                "-s", str(script), base_url]
